@@ -1,1 +1,1 @@
-Console.WriteLine(SharpGrad.SharpGradInfo.Version);
+Console.WriteLine("sharpgrad");

@@ -1,0 +1,111 @@
+namespace SharpGrad;
+
+/// <summary>
+/// Reverse-mode differentiation: orders the graph below a root topologically, walks it in reverse, calls each node's
+/// backward rule and accumulates gradients into leaves' <see cref="Tensor.Grad"/>. Releases the graph afterwards
+/// unless asked to retain it, so a training loop's memory stays flat.
+/// </summary>
+internal static class Engine
+{
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    {
+        if (!root.RequiresGrad)
+            throw new AutogradException("Backward() called on a tensor that does not require grad and has no grad_fn: " +
+                "no input of the computation had RequiresGrad = true (or it was computed inside Autograd.NoGrad()).");
+        if (gradient is null)
+        {
+            if (root.Numel != 1)
+                throw new AutogradException($"Backward() without a gradient can only be called on a scalar output; this output has shape {Shape.Format(root.Shape)}. " +
+                    "Pass a gradient of the same shape: Backward(Tensor.OnesLike(output)).");
+            gradient = Tensor.OnesLike(root);
+        }
+        else
+        {
+            if (!Shape.Equal(gradient.Shape, root.Shape))
+                throw new ShapeMismatchException("Backward", gradient.Shape, root.Shape, "the gradient must have the output's shape");
+            gradient = gradient.DType == root.DType ? gradient.Detach() : gradient.To(root.DType);
+        }
+
+        using var _ = Autograd.NoGrad();
+        if (root.GradFn is null)
+        {
+            AccumulateLeaf(root, gradient);
+            return;
+        }
+        if (root.GradFn.IsReleased)
+            root.GradFn.Apply(gradient); // throws the "second time" error
+
+        List<Node> order = TopologicalOrder(root.GradFn);
+        root.GradFn.PendingGrad = gradient;
+        try
+        {
+            // order is post-order (inputs before consumers); walk it backwards.
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                Node node = order[i];
+                Tensor? g = node.PendingGrad;
+                node.PendingGrad = null;
+                if (g is null) continue;
+                if (node.RetainedOutput is { } retained) AccumulateLeaf(retained, g);
+                Tensor[] inputs = node.Inputs!;
+                Tensor?[] grads = node.Apply(g);
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    Tensor input = inputs[k];
+                    Tensor? gi = k < grads.Length ? grads[k] : null;
+                    if (gi is null || !input.RequiresGrad) continue;
+                    if (!Shape.Equal(gi.Shape, input.Shape))
+                        throw new InvalidOperationException($"Internal error: {node.Name} produced a gradient of shape {Shape.Format(gi.Shape)} for an input of shape {Shape.Format(input.Shape)}.");
+                    if (input.GradFn is { } producer)
+                        producer.PendingGrad = producer.PendingGrad is null ? gi : producer.PendingGrad.Add(gi);
+                    else
+                        AccumulateLeaf(input, gi);
+                }
+            }
+        }
+        finally
+        {
+            foreach (Node node in order)
+            {
+                node.PendingGrad = null;
+                if (!retainGraph) node.Release();
+            }
+        }
+    }
+
+    private static void AccumulateLeaf(Tensor leaf, Tensor g)
+    {
+        if (leaf.Grad is null) leaf.Grad = g.Clone();
+        else leaf.Grad.AddInPlaceUnchecked(g);
+    }
+
+    /// <summary>Iterative depth-first post-order over nodes reachable from <paramref name="root"/> (no recursion: graphs can be deep).</summary>
+    private static List<Node> TopologicalOrder(Node root)
+    {
+        var order = new List<Node>();
+        var visited = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Node Node, int NextInput)>();
+        stack.Push((root, 0));
+        visited.Add(root);
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            Tensor[] inputs = node.Inputs ?? throw new AutogradException(
+                $"Trying to backward through {node.Name} a second time, but its graph was released by the first Backward(). Call Backward(retainGraph: true) the first time if you need to backward twice.");
+            bool pushedChild = false;
+            for (int k = next; k < inputs.Length; k++)
+            {
+                Node? child = inputs[k].GradFn;
+                if (child is not null && visited.Add(child))
+                {
+                    stack.Push((node, k + 1));
+                    stack.Push((child, 0));
+                    pushedChild = true;
+                    break;
+                }
+            }
+            if (!pushedChild) order.Add(node);
+        }
+        return order;
+    }
+}

@@ -1,0 +1,138 @@
+namespace SharpGrad;
+
+/// <summary>One row of the gradient self-audit: an op, the situation it is checked in, and the function and inputs to check.</summary>
+/// <param name="Op">The op's name (e.g. "Add").</param>
+/// <param name="Case">What this case exercises (e.g. "broadcast (3,1)+(1,4)").</param>
+/// <param name="Function">The function of the inputs whose gradient is checked.</param>
+/// <param name="Inputs">Float64 inputs (Int64 inputs are indices and are not perturbed).</param>
+/// <param name="Eps">Finite-difference step.</param>
+public sealed record GradCheckCase(string Op, string Case, Func<Tensor[], Tensor> Function, Tensor[] Inputs, double Eps = 1e-6)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{Op}: {Case}";
+}
+
+/// <summary>
+/// The table of every differentiable op checked against finite differences in float64: scalars, broadcasting both ways,
+/// non-contiguous views, ties, −inf rows. The test suite runs it case by case; <c>sharpgrad gradcheck</c> prints it.
+/// </summary>
+public static class GradCheckSuite
+{
+    /// <summary>All cases, in a stable order. Inputs are drawn from a fixed seed.</summary>
+    public static IReadOnlyList<GradCheckCase> Cases()
+    {
+        var gen = new Generator(2024);
+        Tensor R(params int[] s) => Tensor.Uniform(s, -1, 1, gen, DType.Float64);       // general values
+        Tensor P(params int[] s) => Tensor.Uniform(s, 0.5, 2, gen, DType.Float64);      // positive, away from 0
+        Tensor Away(params int[] s) => Tensor.Uniform(s, 0.2, 1, gen, DType.Float64).Mul(Tensor.RandInt(0, 2, s, gen).To(DType.Float64).MulScalar(2).AddScalar(-1)); // |x| ≥ 0.2
+        Tensor D(double[] v, params int[] s) => Tensor.FromArray(v, s);
+        Tensor I(long[] v, params int[] s) => Tensor.FromArray(v, s);
+        var negInf = double.NegativeInfinity;
+        var cases = new List<GradCheckCase>();
+        void Add(string op, string c, Func<Tensor[], Tensor> f, params Tensor[] inputs) => cases.Add(new GradCheckCase(op, c, f, inputs));
+
+        // arithmetic
+        Add("Add", "same shape", x => x[0] + x[1], R(3, 4), R(3, 4));
+        Add("Add", "broadcast (3,4)+(4)", x => x[0] + x[1], R(3, 4), R(4));
+        Add("Add", "broadcast both ways (3,1)+(1,4)", x => x[0] + x[1], R(3, 1), R(1, 4));
+        Add("Add", "scalar () + (3)", x => x[0] + x[1], R(), R(3));
+        Add("Add", "scalar constant", x => x[0] + 2.5, R(2, 3));
+        Add("Add", "same tensor twice (diamond)", x => x[0] + x[0], R(3));
+        Add("Sub", "broadcast (2,3,1)-(3,4)", x => x[0] - x[1], R(2, 3, 1), R(3, 4));
+        Add("Sub", "scalar constant minus tensor", x => 1.5 - x[0], R(4));
+        Add("Mul", "same shape", x => x[0] * x[1], R(3, 4), R(3, 4));
+        Add("Mul", "broadcast (4,1)*(3)", x => x[0] * x[1], R(4, 1), R(3));
+        Add("Mul", "non-contiguous transpose", x => x[0].Transpose(0, 1) * x[1], R(4, 3), R(3, 4));
+        Add("Mul", "scalar () * (2,2)", x => x[0] * x[1], R(), R(2, 2));
+        Add("Div", "same shape", x => x[0] / x[1], R(3, 4), P(3, 4));
+        Add("Div", "broadcast (3,4)/(3,1)", x => x[0] / x[1], R(3, 4), P(3, 1));
+        Add("Div", "scalar constant / tensor", x => 2.0 / x[0], P(5));
+        Add("Neg", "matrix", x => -x[0], R(2, 3));
+        Add("Pow", "tensor ** 2", x => x[0].Pow(2), R(3, 2));
+        Add("Pow", "tensor ** 0.5 (positive base)", x => x[0].Pow(0.5), P(4));
+        Add("Pow", "tensor ** -1.5", x => x[0].Pow(-1.5), P(4));
+        Add("Pow", "tensor ** tensor, broadcast", x => x[0].Pow(x[1]), P(3, 2), R(2));
+        Add("Exp", "matrix", x => x[0].Exp(), R(3, 4));
+        Add("Exp", "non-contiguous slice", x => x[0].Slice(1, 0, 4, 2).Exp(), R(3, 4));
+        Add("Log", "positive", x => x[0].Log(), P(3, 4));
+        Add("Sqrt", "positive", x => x[0].Sqrt(), P(3, 4));
+        Add("Abs", "away from 0", x => x[0].Abs(), Away(3, 4));
+        Add("Clamp", "both bounds (values off the bounds)", x => x[0].Clamp(-0.5, 0.5), D([-0.9, -0.3, 0.1, 0.45, 0.8, -0.7], 6));
+        Add("Clamp", "min only", x => x[0].Clamp(min: 0.0), Away(5));
+        Add("Maximum", "broadcast", x => x[0].Maximum(x[1]), R(3, 4), R(4));
+        Add("Maximum", "ties split the gradient", x => x[0].Maximum(x[1]), D([1, 2, 3], 3), D([1, 0, 3], 3));
+        Add("Minimum", "broadcast", x => x[0].Minimum(x[1]), R(3, 1), R(3, 4));
+        Add("Minimum", "ties split the gradient", x => x[0].Minimum(x[1]), D([-1, 2], 2), D([-1, 5], 2));
+
+        // activations
+        Add("Relu", "away from 0", x => x[0].Relu(), Away(3, 4));
+        Add("LeakyRelu", "slope 0.1", x => x[0].LeakyRelu(0.1), Away(3, 4));
+        Add("Sigmoid", "matrix", x => x[0].Sigmoid(), R(3, 4).MulScalar(4));
+        Add("Tanh", "matrix", x => x[0].Tanh(), R(3, 4).MulScalar(3));
+        Add("Gelu", "exact (erf)", x => x[0].Gelu(), R(3, 4).MulScalar(4));
+        Add("Gelu", "tanh approximation", x => x[0].Gelu("tanh"), R(3, 4).MulScalar(4));
+        Add("Softmax", "last dim", x => x[0].Softmax(-1), R(3, 5).MulScalar(3));
+        Add("Softmax", "dim 0", x => x[0].Softmax(0), R(3, 5));
+        Add("Softmax", "rows with -inf (masked)", x => x[0].Softmax(1), D([0.3, negInf, 1.2, negInf, 0.1, -0.4, negInf, negInf, negInf], 3, 3));
+        Add("Softmax", "3-D, middle dim, non-contiguous", x => x[0].Permute(2, 0, 1).Softmax(1), R(2, 3, 4));
+        Add("LogSoftmax", "last dim", x => x[0].LogSoftmax(-1), R(4, 6).MulScalar(3));
+        Add("LogSoftmax", "dim 0", x => x[0].LogSoftmax(0), R(4, 3));
+        Add("LogSoftmax", "rows with -inf, masked after", x => x[0].LogSoftmax(1).MaskedFill(x[1], 0),
+            D([0.3, negInf, 1.2, -2, 0.1, negInf], 2, 3), D([0, 1, 0, 0, 0, 1], 2, 3));
+        Add("Dropout", "p=0.3, seeded mask", x => x[0].Dropout(0.3, training: true, new Generator(7)), R(4, 5));
+
+        // reductions
+        Add("Sum", "all", x => x[0].Sum(), R(3, 4));
+        Add("Sum", "dim 1", x => x[0].Sum(1), R(3, 4));
+        Add("Sum", "dims (0,2) keepdim", x => x[0].Sum([0, 2], keepDim: true), R(2, 3, 4));
+        Add("Sum", "scalar input", x => x[0].Sum(), R());
+        Add("Sum", "non-contiguous", x => x[0].Transpose(0, 1).Sum(1), R(3, 4));
+        Add("Mean", "all", x => x[0].Mean(), R(3, 4));
+        Add("Mean", "dim -1 keepdim", x => x[0].Mean(-1, keepDim: true), R(3, 4));
+        Add("Max", "dim 1", x => x[0].Max(1), R(3, 4));
+        Add("Max", "all", x => x[0].Max(), R(3, 4));
+        Add("Max", "ties share the gradient", x => x[0].Max(1, keepDim: true), D([1, 3, 3, 0, -1, 2, -1, 2], 2, 4));
+        Add("Min", "dim 0", x => x[0].Min(0), R(3, 4));
+        Add("Min", "ties share the gradient", x => x[0].Min(), D([0.5, -2, 1, -2], 4));
+        Add("Var", "dim 1 unbiased", x => x[0].Var(1), R(3, 5));
+        Add("Var", "all, population (correction 0)", x => x[0].Var([0, 1], correction: 0), R(3, 4));
+
+        // matrix products
+        Add("MatMul", "2-D", x => x[0].MatMul(x[1]), R(3, 4), R(4, 5));
+        Add("MatMul", "1-D dot", x => x[0].MatMul(x[1]), R(4), R(4));
+        Add("MatMul", "2-D · 1-D", x => x[0].MatMul(x[1]), R(3, 4), R(4));
+        Add("MatMul", "1-D · 2-D", x => x[0].MatMul(x[1]), R(4), R(4, 3));
+        Add("MatMul", "batched with broadcasting (2,1,3,4)·(3,4,2)", x => x[0].MatMul(x[1]), R(2, 1, 3, 4), R(3, 4, 2));
+        Add("MatMul", "transposed views (no copy)", x => x[0].Transpose(0, 1).MatMul(x[1].Transpose(0, 1)), R(4, 3), R(5, 4));
+        Add("Linear", "with bias", x => Tensor.Linear(x[0], x[1], x[2]), R(5, 3), R(4, 3), R(4));
+        Add("Linear", "no bias, 3-D input", x => Tensor.Linear(x[0], x[1]), R(2, 3, 4), R(2, 4));
+
+        // shape and indexing
+        Add("Reshape", "(3,4) to (2,6)", x => x[0].Reshape(2, 6) * x[1], R(3, 4), R(2, 6));
+        Add("Transpose", "then contiguous", x => x[0].Transpose(0, 2).Contiguous() * x[1], R(2, 3, 4), R(4, 3, 2));
+        Add("Permute", "(2,0,1)", x => x[0].Permute(2, 0, 1) * x[1], R(2, 3, 4), R(4, 2, 3));
+        Add("Squeeze", "dim 1", x => x[0].Squeeze(1) * x[1], R(3, 1, 2), R(3, 2));
+        Add("Unsqueeze", "dim 0", x => x[0].Unsqueeze(0) * x[1], R(3), R(2, 3));
+        Add("Narrow", "dim 1 [1,3)", x => x[0].Narrow(1, 1, 2) * x[1], R(3, 4), R(3, 2));
+        Add("Slice", "step 2", x => x[0].Slice(0, 1, null, 2) * x[1], R(5, 2), R(2, 2));
+        Add("Expand", "(3,1) to (3,4)", x => x[0].Expand(3, 4) * x[1], R(3, 1), R(3, 4));
+        Add("Concat", "dim 1", x => Tensor.Concat([x[0], x[1]], 1) * x[2], R(2, 3), R(2, 2), R(2, 5));
+        Add("Stack", "dim 0", x => Tensor.Stack([x[0], x[1]]) * x[2], R(3), R(3), R(2, 3));
+        Add("Split", "sizes (1,3)", x => x[0].Split([1, 3], 1)[1] * x[1], R(2, 4), R(2, 3));
+        Add("Chunk", "3 chunks", x => x[0].Chunk(3)[2] * x[1], R(6, 2), R(2, 2));
+        Add("IndexSelect", "repeated indices accumulate", x => x[0].IndexSelect(0, x[1]) * x[2], R(4, 3), I([2, 0, 2], 3), R(3, 3));
+        Add("Embedding", "ids (2,3)", x => x[0].Embedding(x[1]) * x[2], R(5, 2), I([1, 4, 1, 0, 2, 4], 2, 3), R(2, 3, 2));
+        Add("Gather", "pick target logits", x => x[0].Gather(1, x[1]) * x[2], R(3, 5), I([4, 0, 2], 3, 1), R(3, 1));
+        Add("MaskedFill", "broadcast mask", x => x[0].MaskedFill(x[1], -3) * x[2], R(3, 4), D([1, 0, 0, 1], 4), R(3, 4));
+        Add("Where", "broadcast condition", x => Tensor.Where(x[2], x[0], x[1]), R(3, 4), R(4), D([1, 0, 1], 3, 1));
+        Add("Contiguous", "of a permuted view", x => x[0].Permute(1, 0).Contiguous().Exp(), R(3, 2));
+        cases.Add(new GradCheckCase("To", "float64 → float32 → float64 (step 1e-2)", x => x[0].To(DType.Float32).To(DType.Float64) * 2, [D([0.5, 0.25, -1], 3)], Eps: 1e-2));
+
+        // losses
+        Add("MseLoss", "mean", x => NN.Losses.MseLoss(x[0], x[1]), R(4, 3), R(4, 3));
+        return cases;
+    }
+
+    /// <summary>Runs one case.</summary>
+    public static GradCheckResult Run(GradCheckCase c) => GradCheck.Check(c.Function, c.Inputs, eps: c.Eps);
+}

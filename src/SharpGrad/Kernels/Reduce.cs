@@ -1,0 +1,87 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SharpGrad.Kernels;
+
+/// <summary>Which reduction <see cref="Reduce"/> performs.</summary>
+public enum ReduceKind
+{
+    /// <summary>Σ</summary>
+    Sum,
+    /// <summary>max</summary>
+    Max,
+    /// <summary>min</summary>
+    Min,
+}
+
+/// <summary>
+/// Reductions over the middle axis of a dense block viewed as (outer, n, inner). With inner = 1 each row is reduced by
+/// <see cref="TensorPrimitives"/>; otherwise whole inner rows are combined elementwise, in order r = 0..n−1, so the
+/// summation order is fixed and independent of threading.
+/// </summary>
+public static class Reduce
+{
+    /// <summary>y[o, i] = reduce over r of x[o, r, i]. <paramref name="y"/> has outer·inner elements. n must be ≥ 1 for Max/Min.</summary>
+    public static void Axis<T>(ReduceKind kind, ReadOnlySpan<T> x, int outer, int n, int inner, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != outer * n * inner || y.Length != outer * inner)
+            throw new ArgumentException($"Reduce.Axis: sizes do not match (x {x.Length}, y {y.Length}, outer {outer}, n {n}, inner {inner}).");
+        if (n == 0)
+        {
+            if (kind != ReduceKind.Sum) throw new ArgumentException("Reduce.Axis: cannot take the max or min of an empty dimension.");
+            y.Clear();
+            return;
+        }
+        for (int o = 0; o < outer; o++)
+        {
+            ReadOnlySpan<T> block = x.Slice(o * n * inner, n * inner);
+            if (inner == 1)
+            {
+                y[o] = kind switch
+                {
+                    ReduceKind.Sum => TensorPrimitives.Sum(block),
+                    ReduceKind.Max => TensorPrimitives.Max(block),
+                    _ => TensorPrimitives.Min(block),
+                };
+                continue;
+            }
+            Span<T> dst = y.Slice(o * inner, inner);
+            block.Slice(0, inner).CopyTo(dst);
+            for (int r = 1; r < n; r++)
+            {
+                ReadOnlySpan<T> row = block.Slice(r * inner, inner);
+                switch (kind)
+                {
+                    case ReduceKind.Sum: TensorPrimitives.Add(dst, row, dst); break;
+                    case ReduceKind.Max: TensorPrimitives.Max(dst, row, dst); break;
+                    default: TensorPrimitives.Min(dst, row, dst); break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Index of the first maximum (or minimum) along the middle axis of (outer, n, inner). NaN counts as the maximum, as in PyTorch.</summary>
+    public static void ArgAxis<T>(bool max, ReadOnlySpan<T> x, int outer, int n, int inner, Span<long> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n == 0) throw new ArgumentException("ArgMax/ArgMin of an empty dimension.");
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int baseIndex = o * n * inner + i;
+                T best = x[baseIndex];
+                long bestR = 0;
+                for (int r = 1; r < n && !T.IsNaN(best); r++)
+                {
+                    T v = x[baseIndex + r * inner];
+                    if (T.IsNaN(v) || (max ? v > best : v < best))
+                    {
+                        best = v;
+                        bestR = r;
+                    }
+                }
+                y[o * inner + i] = bestR;
+            }
+    }
+}

@@ -1,0 +1,49 @@
+namespace SharpGrad;
+
+/// <summary>
+/// The flat buffer behind one or more tensors (a tensor and all its views share one storage).
+/// <see cref="Version"/> counts in-place writes so that autograd can refuse a backward pass
+/// through a value that was overwritten after it was saved.
+/// </summary>
+internal sealed class Storage
+{
+    public readonly Array Data;
+    public readonly DType DType;
+    public int Version;
+
+    public Storage(Array data, DType dtype)
+    {
+        Data = data;
+        DType = dtype;
+    }
+
+    public int Length => Data.Length;
+
+    public static Storage Allocate(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new Storage(new float[length], dtype),
+        DType.Float64 => new Storage(new double[length], dtype),
+        DType.Int64 => new Storage(new long[length], dtype),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    /// <summary>Reads element <paramref name="index"/> as a double (slow path for printing, Item and tests).</summary>
+    public double Get(int index) => Data switch
+    {
+        float[] f => f[index],
+        double[] d => d[index],
+        long[] l => l[index],
+        _ => throw new InvalidOperationException(),
+    };
+
+    /// <summary>Writes element <paramref name="index"/> from a double (slow path).</summary>
+    public void Set(int index, double value)
+    {
+        switch (Data)
+        {
+            case float[] f: f[index] = (float)value; break;
+            case double[] d: d[index] = value; break;
+            case long[] l: l[index] = (long)value; break;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using SharpGrad.Kernels;
+
+namespace SharpGrad;
+
+/// <summary>Activation functions, dropout and comparison masks.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>max(x, 0). The gradient at exactly 0 is 0, as in PyTorch.</summary>
+    public Tensor Relu()
+    {
+        Tensor x = this;
+        return UnaryRaw(UnaryKind.Relu, "Relu").Record("ReluBackward", [x], g => [g.Mul(x.UnaryRaw(UnaryKind.ReluDerivative, "Relu", 0))], x);
+    }
+
+    /// <summary>x for x &gt; 0, otherwise <paramref name="negativeSlope"/>·x (PyTorch's default slope 0.01).</summary>
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        Tensor x = this;
+        return UnaryRaw(UnaryKind.LeakyRelu, "LeakyRelu", negativeSlope)
+            .Record("LeakyReluBackward", [x], g => [g.Mul(x.UnaryRaw(UnaryKind.ReluDerivative, "LeakyRelu", negativeSlope))], x);
+    }
+
+    /// <summary>σ(x) = 1/(1 + e^(−x)).</summary>
+    public Tensor Sigmoid()
+    {
+        Tensor result = UnaryRaw(UnaryKind.Sigmoid, "Sigmoid");
+        Tensor y = result.Detach();
+        // σ' = σ(1 − σ)
+        return result.Record("SigmoidBackward", [this], g => [g.Mul(y).Mul(y.RSubScalar(1))], result);
+    }
+
+    /// <summary>Hyperbolic tangent.</summary>
+    public Tensor Tanh()
+    {
+        Tensor result = UnaryRaw(UnaryKind.Tanh, "Tanh");
+        Tensor y = result.Detach();
+        // tanh' = 1 − tanh²
+        return result.Record("TanhBackward", [this], g => [g.Mul(y.Mul(y).RSubScalar(1))], result);
+    }
+
+    /// <summary>
+    /// Gaussian error linear unit. <paramref name="approximate"/> "none" (default): x·Φ(x) with the exact normal CDF;
+    /// "tanh": ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as in <c>torch.nn.functional.gelu</c>.
+    /// </summary>
+    public Tensor Gelu(string approximate = "none")
+    {
+        (UnaryKind f, UnaryKind df) = approximate switch
+        {
+            "none" => (UnaryKind.GeluExact, UnaryKind.GeluExactDerivative),
+            "tanh" => (UnaryKind.GeluTanh, UnaryKind.GeluTanhDerivative),
+            _ => throw new ArgumentException($"Gelu: approximate must be \"none\" or \"tanh\", got \"{approximate}\".", nameof(approximate)),
+        };
+        Tensor x = this;
+        return UnaryRaw(f, "Gelu").Record("GeluBackward", [x], g => [g.Mul(x.UnaryRaw(df, "Gelu"))], x);
+    }
+
+    /// <summary>
+    /// Randomly zeroes elements with probability <paramref name="p"/> and scales the rest by 1/(1−p) (inverted dropout).
+    /// Identity when <paramref name="training"/> is false or p = 0.
+    /// </summary>
+    public Tensor Dropout(double p, bool training = true, Generator? generator = null)
+    {
+        if (p < 0 || p > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: probability must be in [0, 1].");
+        RequireFloating("Dropout");
+        if (!training || p == 0) return this;
+        if (p == 1) return Mul(ZerosLike(this));
+        var g = generator ?? Generator.Default;
+        var mask = Zeros(_shape, DType);
+        double scale = 1.0 / (1.0 - p);
+        for (int i = 0; i < mask.Numel; i++)
+            if (g.NextDouble() >= p) mask.Storage.Set(i, scale);
+        return Mul(mask);
+    }
+
+    /// <summary>1 where this == other, else 0 (broadcasting; same floating dtype, not differentiable).</summary>
+    public Tensor Eq(Tensor other) => Compare(other, BinaryKind.Eq, "Eq");
+    /// <summary>1 where this != other, else 0.</summary>
+    public Tensor Ne(Tensor other) => Compare(other, BinaryKind.Ne, "Ne");
+    /// <summary>1 where this &lt; other, else 0.</summary>
+    public Tensor Lt(Tensor other) => Compare(other, BinaryKind.Lt, "Lt");
+    /// <summary>1 where this &lt;= other, else 0.</summary>
+    public Tensor Le(Tensor other) => Compare(other, BinaryKind.Le, "Le");
+    /// <summary>1 where this &gt; other, else 0.</summary>
+    public Tensor Gt(Tensor other) => Compare(other, BinaryKind.Gt, "Gt");
+    /// <summary>1 where this &gt;= other, else 0.</summary>
+    public Tensor Ge(Tensor other) => Compare(other, BinaryKind.Ge, "Ge");
+    /// <summary>1 where this == s, else 0.</summary>
+    public Tensor Eq(double s) => Eq(Scalar(s, DType == DType.Int64 ? DType.Float64 : DType));
+    /// <summary>1 where this != s, else 0.</summary>
+    public Tensor Ne(double s) => Ne(Scalar(s, DType == DType.Int64 ? DType.Float64 : DType));
+    /// <summary>1 where this &lt; s, else 0.</summary>
+    public Tensor Lt(double s) => Lt(Scalar(s, DType == DType.Int64 ? DType.Float64 : DType));
+    /// <summary>1 where this &lt;= s, else 0.</summary>
+    public Tensor Le(double s) => Le(Scalar(s, DType == DType.Int64 ? DType.Float64 : DType));
+    /// <summary>1 where this &gt; s, else 0.</summary>
+    public Tensor Gt(double s) => Gt(Scalar(s, DType == DType.Int64 ? DType.Float64 : DType));
+    /// <summary>1 where this &gt;= s, else 0.</summary>
+    public Tensor Ge(double s) => Ge(Scalar(s, DType == DType.Int64 ? DType.Float64 : DType));
+
+    /// <summary>
+    /// Comparison masks are tensors of 0 and 1 in the floating dtype of the inputs (Int64 inputs compare as Float64,
+    /// exactly for integers below 2⁵³). Masks carry no gradient.
+    /// </summary>
+    private Tensor Compare(Tensor other, BinaryKind kind, string op)
+    {
+        Tensor a = DType == DType.Int64 ? To(DType.Float64) : this;
+        Tensor b = other.DType == DType.Int64 ? other.To(DType.Float64) : other;
+        return BinaryRaw(kind, a.Detach(), b.Detach(), op);
+    }
+
+    /// <summary>
+    /// Picks <paramref name="a"/> where <paramref name="condition"/> is non-zero and <paramref name="b"/> elsewhere (all three broadcast).
+    /// The gradient flows to whichever side was picked.
+    /// </summary>
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b)
+    {
+        (a, b) = Promote(a, b, "Where");
+        Tensor mask = condition.DType == DType.Int64 ? condition.To(a.DType) : condition.To(a.DType).Detach();
+        mask = mask.UnaryRaw(UnaryKind.NonZero, "Where");
+        // result = b + mask·(a − b) is not exact for inf/NaN, so select explicitly.
+        int[] shape = SharpGrad.Shape.Broadcast(SharpGrad.Shape.Broadcast(mask._shape, a._shape, "Where"), b._shape, "Where");
+        Tensor m = mask.ExpandRawTo(shape), ea = a.ExpandRawTo(shape), eb = b.ExpandRawTo(shape);
+        var result = Zeros(shape, a.DType);
+        for (int i = 0; i < result.Numel; i++)
+        {
+            bool pick = m.Storage.Get(m.StorageIndexOfLinear(i)) != 0;
+            Tensor src = pick ? ea : eb;
+            result.Storage.Set(i, src.Storage.Get(src.StorageIndexOfLinear(i)));
+        }
+        Tensor ta = a, tb = b;
+        return result.Record("WhereBackward", [ta, tb], g =>
+        [
+            NeedsGradIn(ta) ? g.Mul(mask).SumTo(ta._shape) : null,
+            NeedsGradIn(tb) ? g.Mul(mask.RSubScalar(1)).SumTo(tb._shape) : null,
+        ]);
+    }
+
+    /// <summary>Where with a scalar for the first branch.</summary>
+    public static Tensor Where(Tensor condition, double a, Tensor b) => Where(condition, Scalar(a, b.DType), b);
+
+    /// <summary>Where with a scalar for the second branch.</summary>
+    public static Tensor Where(Tensor condition, Tensor a, double b) => Where(condition, a, Scalar(b, a.DType));
+
+    /// <summary>Replaces elements where <paramref name="mask"/> is non-zero with <paramref name="value"/> (mask broadcasts); no gradient flows to replaced elements.</summary>
+    public Tensor MaskedFill(Tensor mask, double value)
+    {
+        SharpGrad.Shape.Broadcast(mask._shape, _shape, "MaskedFill");
+        if (mask.Rank > Rank || !SharpGrad.Shape.Equal(SharpGrad.Shape.Broadcast(mask._shape, _shape, "MaskedFill"), _shape))
+            throw new ShapeMismatchException("MaskedFill", mask._shape, _shape, "the mask must broadcast to the tensor's shape");
+        return Where(mask, Scalar(value, DType), this);
+    }
+
+    /// <summary>A view of this tensor broadcast to <paramref name="shape"/>, without recording a node.</summary>
+    internal Tensor ExpandRawTo(int[] shape) => new(Storage, shape, BroadcastStrides(shape), Offset);
+}

@@ -1,0 +1,85 @@
+using System.Numerics.Tensors;
+
+namespace SharpGrad;
+
+/// <summary>
+/// In-place updates (the optimizer's tools). They bump the storage version, so a backward pass that needs the old values
+/// fails with a clear error instead of computing wrong gradients; on tensors that require grad they are only allowed
+/// inside <see cref="Autograd.NoGrad"/>, like PyTorch's leaf rule.
+/// </summary>
+public sealed partial class Tensor
+{
+    /// <summary>this += alpha · other (other broadcasts to this tensor's shape).</summary>
+    public Tensor AddInPlace(Tensor other, double alpha = 1)
+    {
+        CheckInPlace("AddInPlace");
+        Tensor o = alpha == 1 ? other.Detach() : other.Detach().MulScalar(alpha);
+        AddInPlaceUnchecked(o);
+        return this;
+    }
+
+    /// <summary>this −= other.</summary>
+    public Tensor SubInPlace(Tensor other) => AddInPlace(other, -1);
+
+    /// <summary>this ·= s.</summary>
+    public Tensor MulInPlace(double s)
+    {
+        CheckInPlace("MulInPlace");
+        if (IsContiguous)
+        {
+            if (DType == DType.Float32) TensorPrimitives.Multiply(Span<float>(), (float)s, Span<float>());
+            else TensorPrimitives.Multiply(Span<double>(), s, Span<double>());
+        }
+        else AssignRaw(UnaryRaw(Kernels.UnaryKind.MulScalar, "MulInPlace", s));
+        Storage.Version++;
+        return this;
+    }
+
+    /// <summary>Sets every element to <paramref name="value"/>.</summary>
+    public Tensor Fill(double value)
+    {
+        CheckInPlace("Fill");
+        AssignRaw(Full([], value, DType));
+        Storage.Version++;
+        return this;
+    }
+
+    /// <summary>Sets every element to 0.</summary>
+    public Tensor Zero() => Fill(0);
+
+    /// <summary>Copies the values of <paramref name="source"/> (broadcastable, any dtype) into this tensor.</summary>
+    public Tensor CopyFrom(Tensor source)
+    {
+        CheckInPlace("CopyFrom");
+        SharpGrad.Shape.Broadcast(source._shape, _shape, "CopyFrom");
+        if (source.Rank > Rank || !SharpGrad.Shape.Equal(SharpGrad.Shape.Broadcast(source._shape, _shape, "CopyFrom"), _shape))
+            throw new ShapeMismatchException("CopyFrom", source._shape, _shape, "the source must broadcast to the destination's shape");
+        AssignRaw(source);
+        Storage.Version++;
+        return this;
+    }
+
+    private void CheckInPlace(string op)
+    {
+        if (_requiresGrad && Autograd.IsGradEnabled)
+            throw new AutogradException($"{op}: a tensor that requires grad (shape {SharpGrad.Shape.Format(_shape)}) cannot be modified in place while grad mode is on; " +
+                "wrap parameter updates in `using (Autograd.NoGrad()) {{ ... }}`.");
+    }
+
+    /// <summary>this += other without the grad-mode check (gradient accumulation).</summary>
+    internal void AddInPlaceUnchecked(Tensor other)
+    {
+        if (!SharpGrad.Shape.Equal(other._shape, _shape))
+        {
+            if (!SharpGrad.Shape.Equal(SharpGrad.Shape.Broadcast(other._shape, _shape, "AddInPlace"), _shape))
+                throw new ShapeMismatchException("AddInPlace", _shape, other._shape, "the right side must broadcast to the left side's shape");
+        }
+        if (IsContiguous && other.IsContiguous && other.DType == DType && SharpGrad.Shape.Equal(other._shape, _shape))
+        {
+            if (DType == DType.Float32) TensorPrimitives.Add(Span<float>(), other.Span<float>(), Span<float>());
+            else TensorPrimitives.Add(Span<double>(), other.Span<double>(), Span<double>());
+        }
+        else AssignRaw(BinaryRaw(BinaryKind.Add, Detach(), other.To(DType).Detach(), "AddInPlace"));
+        Storage.Version++;
+    }
+}

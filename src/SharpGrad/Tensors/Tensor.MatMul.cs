@@ -1,0 +1,148 @@
+using System.Numerics.Tensors;
+using SharpGrad.Kernels;
+
+namespace SharpGrad;
+
+/// <summary>Matrix products: MatMul with NumPy semantics (1-D, 2-D, batched with broadcasting) and Linear.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Matrix product like <c>torch.matmul</c>: 1-D·1-D is a dot product; a 1-D left operand is treated as a row and a 1-D
+    /// right operand as a column (the added dim is removed afterwards); N-D operands are batches of matrices whose batch
+    /// dims broadcast. Transposed views are multiplied without copying.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">When the inner dimensions differ.</exception>
+    public Tensor MatMul(Tensor other)
+    {
+        if (Rank == 0 || other.Rank == 0)
+            throw new ShapeMismatchException("MatMul", _shape, other._shape, "both arguments need at least 1 dimension (use Mul for scalars)");
+        if (Rank == 1 && other.Rank == 1) return Unsqueeze(0).MatMul(other.Unsqueeze(1)).Reshape();
+        if (Rank == 1) return Unsqueeze(0).MatMul(other).Squeeze(-2);
+        if (other.Rank == 1) return MatMul(other.Unsqueeze(1)).Squeeze(-1);
+        Tensor a = this, b = other;
+        return MatMulRaw(a, b).Record("MatMulBackward", [a, b], g =>
+        [
+            // C = A·B  ⇒  dA = dC·Bᵀ,  dB = Aᵀ·dC  (summed over broadcast batch dims)
+            NeedsGradIn(a) ? g.MatMul(b.Transpose(-1, -2)).SumTo(a._shape) : null,
+            NeedsGradIn(b) ? a.Transpose(-1, -2).MatMul(g).SumTo(b._shape) : null,
+        ], a, b);
+    }
+
+    /// <summary>
+    /// y = x·Wᵀ + b, like <c>torch.nn.functional.linear</c>: <paramref name="input"/> (…, in), <paramref name="weight"/> (out, in),
+    /// <paramref name="bias"/> (out) or null; result (…, out).
+    /// </summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        if (weight.Rank != 2) throw new ShapeMismatchException($"Linear: weight must be 2-D (out_features, in_features), got shape {SharpGrad.Shape.Format(weight._shape)}.");
+        if (input.Rank == 0 || input.Size(-1) != weight._shape[1])
+            throw new ShapeMismatchException("Linear", input._shape, weight._shape, $"the input's last dimension must equal the weight's in_features ({weight._shape[1]})");
+        if (bias is not null && (bias.Rank != 1 || bias._shape[0] != weight._shape[0]))
+            throw new ShapeMismatchException("Linear", bias._shape, weight._shape, $"the bias must have shape [{weight._shape[0]}] (out_features)");
+        int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
+        Tensor x2 = input.ContiguousRaw();
+        x2 = new Tensor(x2.Storage, [x2.Numel / Math.Max(inFeatures, 1), inFeatures], [inFeatures, 1], x2.Offset);
+        (x2, Tensor w) = Promote(x2, weight, "Linear");
+        Tensor y = MatMulRaw(x2, w.Detach().Transpose(0, 1));
+        if (bias is not null)
+        {
+            Tensor bb = bias.To(y.DType).ContiguousRaw();
+            if (y.DType == DType.Float32) AddRows(y.Span<float>(), bb.Span<float>());
+            else AddRows(y.Span<double>(), bb.Span<double>());
+        }
+        var outShape = input.ShapeArray;
+        outShape[^1] = outFeatures;
+        y = new Tensor(y.Storage, outShape);
+        Tensor xIn = input, wIn = weight;
+        Tensor[] inputs = bias is null ? [xIn, wIn] : [xIn, wIn, bias];
+        return y.Record("LinearBackward", inputs, g =>
+        {
+            Tensor g2 = g.Reshape(-1, outFeatures);
+            return
+            [
+                NeedsGradIn(xIn) ? g2.MatMul(wIn).Reshape(xIn._shape) : null, // dX = dY·W
+                NeedsGradIn(wIn) ? g2.Transpose(0, 1).MatMul(xIn.Reshape(-1, inFeatures)) : null, // dW = dYᵀ·X
+                bias is not null && NeedsGradIn(bias) ? g2.Sum(0) : null, // db = Σ_rows dY
+            ];
+        }, xIn, wIn);
+    }
+
+    private static void AddRows<T>(Span<T> y, ReadOnlySpan<T> row) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < y.Length; o += row.Length) TensorPrimitives.Add(y.Slice(o, row.Length), row, y.Slice(o, row.Length));
+    }
+
+    /// <summary>Batched matrix product of operands with rank ≥ 2, no autograd.</summary>
+    internal static Tensor MatMulRaw(Tensor a, Tensor b)
+    {
+        (a, b) = Promote(a, b, "MatMul");
+        int n = a._shape[^2], k = a._shape[^1], k2 = b._shape[^2], m = b._shape[^1];
+        if (k != k2)
+            throw new ShapeMismatchException("MatMul", a._shape, b._shape, $"the inner dimensions differ ({a.Rank}-D left has {k} columns, {b.Rank}-D right has {k2} rows)");
+        int[] batch = SharpGrad.Shape.Broadcast(a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2), "MatMul");
+        int[] outShape = [.. batch, n, m];
+        var result = new Tensor(Storage.Allocate(a.DType, SharpGrad.Shape.Numel(outShape)), outShape);
+        if (result.Numel == 0) return result;
+        if (!GemmLayout(a, out bool ta, out int lda)) { a = a.ContiguousRaw(); GemmLayout(a, out ta, out lda); }
+        if (!GemmLayout(b, out bool tb, out int ldb)) { b = b.ContiguousRaw(); GemmLayout(b, out tb, out ldb); }
+        int[] batchA = BatchStrides(a, batch), batchB = BatchStrides(b, batch);
+        int batchCount = SharpGrad.Shape.Numel(batch);
+        Span<int> index = stackalloc int[Math.Max(batch.Length, 1)];
+        index.Clear();
+        int offA = a.Offset, offB = b.Offset;
+        for (int t = 0; t < batchCount; t++)
+        {
+            int offC = t * n * m;
+            if (a.DType == DType.Float32)
+                Gemm.Sgemm(ta, tb, n, m, k, ((float[])a.Storage.Data).AsSpan(offA), lda, ((float[])b.Storage.Data).AsSpan(offB), ldb,
+                    ((float[])result.Storage.Data).AsSpan(offC, n * m), m);
+            else
+                Gemm.Dgemm(ta, tb, n, m, k, ((double[])a.Storage.Data).AsSpan(offA), lda, ((double[])b.Storage.Data).AsSpan(offB), ldb,
+                    ((double[])result.Storage.Data).AsSpan(offC, n * m), m);
+            for (int d = batch.Length - 1; d >= 0; d--)
+            {
+                offA += batchA[d];
+                offB += batchB[d];
+                if (++index[d] < batch[d]) break;
+                offA -= batchA[d] * batch[d];
+                offB -= batchB[d] * batch[d];
+                index[d] = 0;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Strides of the batch dims of a matmul operand, read as broadcast to <paramref name="batch"/>.</summary>
+    private static int[] BatchStrides(Tensor t, int[] batch)
+    {
+        var strides = new int[batch.Length];
+        int lead = batch.Length - (t.Rank - 2);
+        for (int i = lead; i < batch.Length; i++)
+            strides[i] = t._shape[i - lead] == batch[i] ? t._strides[i - lead] : 0;
+        return strides;
+    }
+
+    /// <summary>
+    /// Whether the last two dims (rows × cols) can be handed to GEMM as they are: row-major with a leading dimension,
+    /// or column-major (a transposed view), in which case <paramref name="transposed"/> is set.
+    /// </summary>
+    private static bool GemmLayout(Tensor t, out bool transposed, out int ld)
+    {
+        int rows = t._shape[^2], cols = t._shape[^1], sr = t._strides[^2], sc = t._strides[^1];
+        if ((cols == 1 || sc == 1) && (rows == 1 || sr >= cols))
+        {
+            transposed = false;
+            ld = rows == 1 ? cols : Math.Max(sr, cols);
+            return true;
+        }
+        if ((rows == 1 || sr == 1) && (cols == 1 || sc >= rows))
+        {
+            transposed = true;
+            ld = cols == 1 ? rows : Math.Max(sc, rows);
+            return true;
+        }
+        transposed = false;
+        ld = 0;
+        return false;
+    }
+}
