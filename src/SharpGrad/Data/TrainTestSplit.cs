@@ -273,8 +273,8 @@ public static class TrainTestSplit
     /// <summary>
     /// sklearn's <c>_approximate_mode(class_counts, n_draws, rng)</c>: floor of the proportional
     /// allocation, then the leftover draws go to the largest remainders, ties broken by
-    /// <c>rng.choice(inds, add_now, replace=False)</c> (which draws a permutation for every remainder
-    /// value, even once nothing is left to add).
+    /// <c>rng.choice(inds, add_now, replace=False)</c>, i.e. a permutation of the tied classes, for
+    /// each remainder value until nothing is left to add.
     /// </summary>
     private static long[] ApproximateMode(long[] classCounts, long nDraws, NumPyRandomState rng)
     {
@@ -326,6 +326,10 @@ public static class TrainTestSplit
                 }
 
                 needToAdd -= addNow;
+                if (needToAdd == 0)
+                {
+                    break;
+                }
             }
         }
 
