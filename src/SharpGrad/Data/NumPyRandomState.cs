@@ -29,6 +29,10 @@ namespace SharpGrad.Data;
 /// Fisher–Yates shuffle from the last element down, using masked rejection
 /// (<c>random_interval</c>) for each swap index.</description></item>
 /// </list>
+/// <para>Integer outputs, uniform doubles, shuffles and permutations are exact on every platform.
+/// Normal variates use <see cref="Math.Log(double)"/> and <see cref="Math.Sqrt(double)"/>; they are
+/// bit-identical to NumPy wherever both use the same (correctly rounded) libm <c>log</c>, as on
+/// Linux/glibc, and could otherwise differ in the last bit in rare cases.</para>
 /// <para>Instances are not thread-safe.</para>
 /// </remarks>
 public sealed class NumPyRandomState
