@@ -1,1 +1,29 @@
-Console.WriteLine("bench");
+using SharpGrad.Bench.Workloads;
+using SharpGrad.Kernels;
+
+// Usage: dotnet run --project bench/SharpGrad.Bench -c Release -- [W1|W1-memory|W6|all] [--threads N] [--steps N]
+string workload = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0].ToUpperInvariant() : "ALL";
+int? threads = Flag("--threads");
+int steps = Flag("--steps") ?? 100_000;
+if (threads is int t) KernelThreads.Count = t;
+
+switch (workload)
+{
+    case "W1": W1SeedMlp.Run(Console.Out); break;
+    case "W1-MEMORY": W1SeedMlp.Memory(Console.Out, steps); break;
+    case "W6": W6Sgemm.Run(Console.Out); break;
+    case "ALL":
+        W1SeedMlp.Run(Console.Out);
+        W6Sgemm.Run(Console.Out);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown workload \"{args[0]}\". Use W1, W1-memory, W6 or all.");
+        return 2;
+}
+return 0;
+
+int? Flag(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
+}

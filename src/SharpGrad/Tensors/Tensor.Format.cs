@@ -20,7 +20,8 @@ public sealed partial class Tensor
         var values = new List<double>();
         CollectShown(this, summarize, values);
         Func<double, string> fmt = ChooseFormat(values);
-        int width = values.Count == 0 ? 1 : values.Max(v => fmt(v).Length);
+        // Like PyTorch, the column width comes from the non-zero finite values only.
+        int width = values.Where(v => double.IsFinite(v) && (v != 0 || DType == DType.Int64)).Select(v => fmt(v).Length).DefaultIfEmpty(1).Max();
         var sb = new StringBuilder("tensor(");
         if (Numel == 0 && Rank > 0) sb.Append("[]");
         else AppendLevel(sb, this, fmt, width, indent: 7, summarize);
@@ -56,9 +57,10 @@ public sealed partial class Tensor
         if (finite.Count == 0) return Special;
         double maxAbs = finite.Max(Math.Abs);
         double minAbs = finite.Where(v => v != 0).Select(Math.Abs).DefaultIfEmpty(0).Min();
-        if (finite.All(v => v == Math.Floor(v)) && maxAbs < 1e8)
+        bool wideRange = maxAbs > 1e8 || (minAbs > 0 && maxAbs / minAbs > 1000);
+        if (finite.All(v => v == Math.Floor(v)) && !wideRange)
             return v => double.IsFinite(v) ? v.ToString("0", inv) + "." : Special(v);
-        bool scientific = maxAbs >= 1e8 || (minAbs > 0 && minAbs < 1e-4) || (minAbs > 0 && maxAbs / minAbs > 1000);
+        bool scientific = wideRange || (minAbs > 0 && minAbs < 1e-4);
         if (scientific) return v => double.IsFinite(v) ? v.ToString("0.0000e+00", inv) : Special(v);
         return v => double.IsFinite(v) ? v.ToString("0.0000", inv) : Special(v);
     }
@@ -84,7 +86,7 @@ public sealed partial class Tensor
             }
             if (previous >= 0 && i != previous + 1)
             {
-                sb.Append("...");
+                sb.Append(t.Rank == 1 ? " ..." : "...");
                 if (t.Rank == 1) sb.Append(", ");
                 else sb.Append(",\n").Append(' ', indent + 1);
             }
