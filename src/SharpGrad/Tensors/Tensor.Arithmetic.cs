@@ -44,20 +44,20 @@ public sealed partial class Tensor
         Tensor output = result.Detach();
         return result.Record("PowBackward", [a, b], g =>
         [
-            // d(aᵇ)/da = b·a^(b−1)
-            NeedsGradIn(a) ? g.Mul(b).Mul(a.Pow(b.Sub(1))).SumTo(a._shape) : null,
+            // d(aᵇ)/da = b·a^(b−1), taken as 0 where b = 0 (a⁰ is constant; without this 0·0⁻¹ gives NaN), as PyTorch does
+            NeedsGradIn(a) ? Where(b.Eq(0), 0.0, g.Mul(b).Mul(a.Pow(b.Sub(1)))).SumTo(a._shape) : null,
             // d(aᵇ)/db = aᵇ·ln a, taken as 0 where a = 0 (the limit for b > 0, as PyTorch does)
             NeedsGradIn(b) ? g.Mul(output).Mul(Where(a.Eq(0), 0.0, a.Log())).SumTo(b._shape) : null,
         ], a, b, result);
     }
 
-    /// <summary>a ** p for a scalar exponent.</summary>
+    /// <summary>a ** p for a scalar exponent. For p = 0 the gradient is 0 everywhere (also at a = 0), as in PyTorch.</summary>
     public Tensor Pow(double exponent)
     {
         Tensor a = this;
         if (exponent == 1) return a.MulScalar(1);
         return UnaryRaw(UnaryKind.PowScalar, "Pow", exponent).Record("PowBackward", [a],
-            g => [exponent == 2 ? g.Mul(a).MulScalar(2) : g.Mul(a.Pow(exponent - 1)).MulScalar(exponent)], a);
+            g => [exponent == 0 ? ZerosLike(g) : exponent == 2 ? g.Mul(a).MulScalar(2) : g.Mul(a.Pow(exponent - 1)).MulScalar(exponent)], a);
     }
 
     /// <summary>Elementwise maximum (broadcasting). At ties the gradient is split equally, like <c>torch.maximum</c>.</summary>

@@ -79,9 +79,19 @@ public sealed partial class Tensor
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Linspace: steps must be non-negative.");
         var t = Zeros([steps], dtype);
+        if (dtype == DType.Float32)
+        {
+            // PyTorch computes a float32 linspace in float32 arithmetic (start, end and step rounded to float first).
+            float fs = (float)start, fe = (float)end, fdelta = steps > 1 ? (fe - fs) / (steps - 1) : 0;
+            for (int i = 0; i < steps; i++)
+                t.Storage.Set(i, i < steps / 2 ? MathF.FusedMultiplyAdd(i, fdelta, fs) : MathF.FusedMultiplyAdd(-(steps - 1 - i), fdelta, fe));
+            return t;
+        }
         double delta = steps > 1 ? (end - start) / (steps - 1) : 0;
-        // Like PyTorch, fill the second half from the end so that the last value is exactly `end`.
-        for (int i = 0; i < steps; i++) t.Storage.Set(i, i < steps / 2 ? start + i * delta : end - (steps - 1 - i) * delta);
+        // Like PyTorch, fill the second half from the end so that the last value is exactly `end`; PyTorch's CPU kernel
+        // evaluates start + i·step and end − j·step with one rounding (a fused multiply-add), and so does this.
+        for (int i = 0; i < steps; i++)
+            t.Storage.Set(i, i < steps / 2 ? Math.FusedMultiplyAdd(i, delta, start) : Math.FusedMultiplyAdd(-(steps - 1 - i), delta, end));
         return t;
     }
 
