@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpGrad.Kernels;
 
@@ -18,10 +19,16 @@ public static partial class Gemm
     // Columns of B per packed block (kept in L3); a multiple of every NR.
     private const int Nc = 4096;
 
-    // Below this many multiply-adds (m·n·k) the direct loop beats packing; measured on Zen 4.
+    // Path choice, in multiply-adds (m·n·k), measured on Zen 4 (2 cores). It depends on the shape only, never on the
+    // thread count, so a given call always takes the same path and its results do not depend on threads.
+    // Up to 48³ the direct loop beats packing (48³: 2.5 µs vs 2.8 µs) ...
     internal const long DirectMaxWork = 48 * 48 * 48;
-    // Below this many multiply-adds one thread is used; measured on Zen 4.
-    internal const long ParallelMinWork = 96 * 96 * 96;
+    // ... and for narrow C (n ≤ 48, where the 16-wide packed tiles are mostly padding) up to about 1M
+    // (800×10×20: 6 µs vs 13 µs; 800×48×20: 15 µs vs 20 µs).
+    internal const long DirectNarrowMaxWork = 1 << 20;
+    internal const int DirectNarrowMaxN = 48;
+    // From this many multiply-adds on, work is split across threads (48³ already gains 25 %, 64³ 45 %).
+    internal const long ParallelMinWork = 40 * 40 * 40;
 
     internal static unsafe void SgemmCore(bool transA, bool transB, int m, int n, int k,
         float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate,
@@ -50,32 +57,36 @@ public static partial class Gemm
         };
 
         long work = (long)m * n * k;
-        if (path == SgemmPath.Direct || (path == SgemmPath.Auto && work <= DirectMaxWork))
-        {
-            SgemmDirect(in args);
-            return;
-        }
-
         if (work < ParallelMinWork)
             threads = 1;
-        if (threads <= 1)
-        {
-            SgemmPackedBlock(in args, 0, m, 0, n);
-            return;
-        }
-
-        // Split the longer side of C into `threads` strips aligned to the micro-tile. The other operand is packed
-        // by every thread in full, a cost proportional to 1/(length of the split side), hence the longer side.
-        var (mr, nr) = TileShape(kernel);
         var job = t_job ??= new SgemmJob();
         job.Args = args;
-        job.SplitRows = m >= n;
-        int tile = job.SplitRows ? mr : nr;
-        int tiles = ((job.SplitRows ? m : n) + tile - 1) / tile;
-        int parts = Math.Min(threads, tiles);
-        job.Step = (tiles + parts - 1) / parts * tile;
-        parts = ((job.SplitRows ? m : n) + job.Step - 1) / job.Step;
-        KernelThreads.Run(job, parts, threads);
+        if (path == SgemmPath.Direct
+            || (path == SgemmPath.Auto && (work <= DirectMaxWork || (n <= DirectNarrowMaxN && work <= DirectNarrowMaxWork))))
+        {
+            // B is packed once here and shared read-only by all parts; parts are strips of 4-row blocks.
+            job.Direct = true;
+            job.DirectB = PackDirectB(in args, out job.DirectNPad);
+            job.SplitRows = true;
+            job.Step = RoundUp((m + threads - 1) / threads, 4);
+        }
+        else
+        {
+            // Split the longer side of C into strips aligned to the micro-tile. The other operand is packed by every
+            // thread in full, a cost proportional to 1/(length of the split side), hence the longer side.
+            var (mr, nr) = TileShape(kernel);
+            job.Direct = false;
+            job.SplitRows = m >= n;
+            int tile = job.SplitRows ? mr : nr;
+            int tiles = ((job.SplitRows ? m : n) + tile - 1) / tile;
+            job.Step = (tiles + threads - 1) / threads * tile;
+        }
+
+        int parts = ((job.SplitRows ? m : n) + job.Step - 1) / job.Step;
+        if (parts == 1)
+            job.RunPart(0);
+        else
+            KernelThreads.Run(job, parts, threads);
     }
 
     internal static (int Mr, int Nr) TileShape(MicroKernel kernel) => kernel switch
@@ -96,16 +107,21 @@ public static partial class Gemm
         public MicroKernel Kernel;
     }
 
-    private sealed class SgemmJob : KernelThreads.Job
+    private sealed unsafe class SgemmJob : KernelThreads.Job
     {
         public SgemmArgs Args;
+        public bool Direct;
+        public float* DirectB;
+        public int DirectNPad;
         public bool SplitRows;
         public int Step;
 
         internal override void RunPart(int part)
         {
             int start = part * Step;
-            if (SplitRows)
+            if (Direct)
+                SgemmDirect(in Args, DirectB, DirectNPad, start, Math.Min(Args.M, start + Step));
+            else if (SplitRows)
                 SgemmPackedBlock(in Args, start, Math.Min(Args.M, start + Step), 0, Args.N);
             else
                 SgemmPackedBlock(in Args, 0, Args.M, start, Math.Min(Args.N, start + Step));
@@ -263,133 +279,6 @@ public static partial class Gemm
             d[8] = s8[p]; d[9] = s9[p]; d[10] = s10[p]; d[11] = s11[p];
             d[12] = s12[p]; d[13] = s13[p]; d[14] = s14[p]; d[15] = s15[p];
         }
-    }
-
-    /// <summary>
-    /// Small products: no A packing, no threads. B is copied once into a zero-padded k × nPad scratch
-    /// (which also undoes transB), then each block of 4 rows × 2 vectors of C is accumulated in registers over k.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SgemmDirect(in SgemmArgs g)
-    {
-        int w = Vector<float>.Count;
-        int chunk = 2 * w;
-        int nPad = RoundUp(g.N, chunk);
-        int m = g.M, n = g.N, k = g.K;
-        float* bp = PackBuffers.ForCurrentThread().B((long)k * nPad);
-        for (int p = 0; p < k; p++)
-        {
-            float* d = bp + (nint)p * nPad;
-            float* s = g.B + p * g.BRow;
-            int j = 0;
-            for (; j < n; j++)
-                d[j] = s[j * g.BCol];
-            for (; j < nPad; j++)
-                d[j] = 0;
-        }
-
-        nint aRow = g.ARow, aCol = g.ACol, ldc = g.Ldc;
-        bool overwrite = !g.Accumulate;
-        float* scratch = stackalloc float[4 * 64];
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-        {
-            float* a0 = g.A + i * aRow;
-            float* a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-            for (int jb = 0; jb < n; jb += chunk)
-            {
-                Vector<float> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector<float> c20 = default, c21 = default, c30 = default, c31 = default;
-                float* bj = bp + jb;
-                nint pa = 0;
-                for (int p = 0; p < k; p++, pa += aCol, bj += nPad)
-                {
-                    var b0 = Vector.Load(bj);
-                    var b1 = Vector.Load(bj + w);
-                    var x0 = new Vector<float>(a0[pa]);
-                    c00 = Vector.MultiplyAddEstimate(x0, b0, c00);
-                    c01 = Vector.MultiplyAddEstimate(x0, b1, c01);
-                    var x1 = new Vector<float>(a1[pa]);
-                    c10 = Vector.MultiplyAddEstimate(x1, b0, c10);
-                    c11 = Vector.MultiplyAddEstimate(x1, b1, c11);
-                    var x2 = new Vector<float>(a2[pa]);
-                    c20 = Vector.MultiplyAddEstimate(x2, b0, c20);
-                    c21 = Vector.MultiplyAddEstimate(x2, b1, c21);
-                    var x3 = new Vector<float>(a3[pa]);
-                    c30 = Vector.MultiplyAddEstimate(x3, b0, c30);
-                    c31 = Vector.MultiplyAddEstimate(x3, b1, c31);
-                }
-
-                float* cb = g.C + i * ldc + jb;
-                int valid = Math.Min(chunk, n - jb);
-                if (valid == chunk)
-                {
-                    StoreDirect(c00, c01, cb, w, overwrite); cb += ldc;
-                    StoreDirect(c10, c11, cb, w, overwrite); cb += ldc;
-                    StoreDirect(c20, c21, cb, w, overwrite); cb += ldc;
-                    StoreDirect(c30, c31, cb, w, overwrite);
-                }
-                else
-                {
-                    c00.Store(scratch); c01.Store(scratch + w);
-                    c10.Store(scratch + chunk); c11.Store(scratch + chunk + w);
-                    c20.Store(scratch + 2 * chunk); c21.Store(scratch + 2 * chunk + w);
-                    c30.Store(scratch + 3 * chunk); c31.Store(scratch + 3 * chunk + w);
-                    for (int r = 0; r < 4; r++)
-                        AddPartial(scratch + r * chunk, cb + r * ldc, valid, overwrite);
-                }
-            }
-        }
-
-        for (; i < m; i++)
-        {
-            float* a0 = g.A + i * aRow;
-            for (int jb = 0; jb < n; jb += chunk)
-            {
-                Vector<float> c00 = default, c01 = default;
-                float* bj = bp + jb;
-                nint pa = 0;
-                for (int p = 0; p < k; p++, pa += aCol, bj += nPad)
-                {
-                    var x0 = new Vector<float>(a0[pa]);
-                    c00 = Vector.MultiplyAddEstimate(x0, Vector.Load(bj), c00);
-                    c01 = Vector.MultiplyAddEstimate(x0, Vector.Load(bj + w), c01);
-                }
-
-                float* cb = g.C + i * ldc + jb;
-                int valid = Math.Min(chunk, n - jb);
-                if (valid == chunk)
-                {
-                    StoreDirect(c00, c01, cb, w, overwrite);
-                }
-                else
-                {
-                    c00.Store(scratch); c01.Store(scratch + w);
-                    AddPartial(scratch, cb, valid, overwrite);
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreDirect(Vector<float> lo, Vector<float> hi, float* c, int w, bool overwrite)
-    {
-        if (overwrite)
-        {
-            lo.Store(c);
-            hi.Store(c + w);
-        }
-        else
-        {
-            (Vector.Load(c) + lo).Store(c);
-            (Vector.Load(c + w) + hi).Store(c + w);
-        }
-    }
-
-    private static unsafe void AddPartial(float* src, float* dst, int count, bool overwrite)
-    {
-        for (int j = 0; j < count; j++)
-            dst[j] = overwrite ? src[j] : dst[j] + src[j];
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -76,12 +76,18 @@ public static class KernelThreads
             _error = null;
             Volatile.Write(ref _pendingWorkers, helpers);
             for (int w = 0; w < helpers; w++)
-                _workers[w].Wake();
+                _workers[w].Offer();
 
             RunParts();
 
-            // Wait for every woken worker to check out, not only for the parts to finish: a worker that woke late
-            // must not claim parts of the next job while still holding this one.
+            // All parts are claimed. Withdraw the offer from workers that have not joined yet (descheduled, or still
+            // waking up) so the caller never waits for a thread that has nothing left to do; then wait for the
+            // workers that did join to finish their parts.
+            for (int w = 0; w < helpers; w++)
+            {
+                if (_workers[w].Withdraw())
+                    Interlocked.Decrement(ref _pendingWorkers);
+            }
             var spinner = new SpinWait();
             while (Volatile.Read(ref _pendingWorkers) != 0)
                 spinner.SpinOnce(sleep1Threshold: -1);
@@ -127,8 +133,10 @@ public static class KernelThreads
 
     private sealed class Worker
     {
+        private const int Idle = 0, Offered = 1, Joined = 2;
+
         private readonly object _gate = new();
-        private int _requested;
+        private int _state;
         private int _sleeping;
 
         internal Worker(int index)
@@ -141,11 +149,12 @@ public static class KernelThreads
             thread.Start();
         }
 
-        internal void Wake()
+        /// <summary>Offers the current job to this worker (dispatcher only).</summary>
+        internal void Offer()
         {
-            // Full fence (Interlocked) before reading _sleeping; the worker fences before reading _requested:
+            // Full fence (Interlocked) before reading _sleeping; the worker fences before re-reading _state:
             // at least one side sees the other's write, so a wake-up is never lost.
-            Interlocked.Increment(ref _requested);
+            Interlocked.Exchange(ref _state, Offered);
             if (Volatile.Read(ref _sleeping) != 0)
             {
                 lock (_gate)
@@ -153,14 +162,16 @@ public static class KernelThreads
             }
         }
 
+        /// <summary>Takes back an offer the worker has not accepted; true when it had not joined.</summary>
+        internal bool Withdraw() => Interlocked.CompareExchange(ref _state, Idle, Offered) == Offered;
+
         private void Loop()
         {
             long spinTicks = (long)(SpinMicroseconds * Stopwatch.Frequency / 1_000_000);
-            int served = 0;
             while (true)
             {
                 long start = Stopwatch.GetTimestamp();
-                while (Volatile.Read(ref _requested) == served)
+                while (Volatile.Read(ref _state) != Offered)
                 {
                     if (Stopwatch.GetTimestamp() - start < spinTicks)
                     {
@@ -170,14 +181,17 @@ public static class KernelThreads
                     lock (_gate)
                     {
                         Interlocked.Exchange(ref _sleeping, 1);
-                        while (Volatile.Read(ref _requested) == served)
+                        while (Volatile.Read(ref _state) != Offered)
                             Monitor.Wait(_gate);
                         Volatile.Write(ref _sleeping, 0);
                     }
                 }
 
-                served++;
+                // Join unless the dispatcher withdrew the offer meanwhile.
+                if (Interlocked.CompareExchange(ref _state, Joined, Offered) != Offered)
+                    continue;
                 RunParts();
+                Volatile.Write(ref _state, Idle);
                 Interlocked.Decrement(ref _pendingWorkers);
             }
         }

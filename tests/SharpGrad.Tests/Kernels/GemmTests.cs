@@ -144,6 +144,9 @@ public class GemmTests
                 (true, true, 90, 700, 530),     // split over columns
                 (false, true, 257, 129, 513),
                 (true, false, 513, 17, 300),
+                (false, false, 800, 10, 20),    // direct path, split over rows
+                (true, true, 22, 10, 800),
+                (false, true, 999, 40, 25),
             ];
             foreach (var (transA, transB, m, n, k) in cases)
             {
@@ -169,7 +172,7 @@ public class GemmTests
                     {
                         fixed (float* pa = a, pb = b, pc = c3)
                             Gemm.SgemmCore(transA, transB, m, n, k, pa, lda, pb, ldb, pc, n, false,
-                                Gemm.DefaultMicroKernel, threads, SgemmPath.Packed);
+                                Gemm.DefaultMicroKernel, threads, SgemmPath.Auto);
                     }
                     Assert.Equal(reference, c3);
                 }
