@@ -35,13 +35,14 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Rows i0..i1 of C for small or narrow products: A is read in place (no packing), B from the
+    /// Rows i0..i1 of C for small or narrow products: A is read in place (no packing), B from this thread's
     /// <see cref="PackDirectB"/> scratch, and each block of 4 rows × 2 vectors of C is accumulated in registers over
     /// all of k (ascending p, fused multiply-adds), then added to C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SgemmDirect(in SgemmArgs g, float* bp, int nPad, int i0, int i1)
+    private static unsafe void SgemmDirect(in SgemmArgs g, int i0, int i1)
     {
+        float* bp = PackDirectB(in g, out int nPad);
         int w = Vector<float>.Count;
         int chunk = 2 * w;
         int m = i1, n = g.N, k = g.K;

@@ -27,6 +27,8 @@ public static partial class Gemm
     // (800×10×20: 6 µs vs 13 µs; 800×48×20: 15 µs vs 20 µs).
     internal const long DirectNarrowMaxWork = 1 << 20;
     internal const int DirectNarrowMaxN = 48;
+    // The direct path gives each thread at least this many rows of C.
+    internal const int DirectMinRowsPerThread = 64;
     // From this many multiply-adds on, work is split across threads (48³ already gains 25 %, 64³ 45 %).
     internal const long ParallelMinWork = 40 * 40 * 40;
 
@@ -64,11 +66,13 @@ public static partial class Gemm
         if (path == SgemmPath.Direct
             || (path == SgemmPath.Auto && (work <= DirectMaxWork || (n <= DirectNarrowMaxN && work <= DirectNarrowMaxWork))))
         {
-            // B is packed once here and shared read-only by all parts; parts are strips of 4-row blocks.
+            // Parts are strips of 4-row blocks; each part packs B itself into its own thread's scratch: handing a
+            // freshly packed B to another core costs more than packing it again (20×10×800 took 38 µs on two
+            // threads, 13 µs on one), and short strips do not repay even that, hence DirectMinRowsPerThread.
             job.Direct = true;
-            job.DirectB = PackDirectB(in args, out job.DirectNPad);
             job.SplitRows = true;
-            job.Step = RoundUp((m + threads - 1) / threads, 4);
+            int strips = Math.Max(1, Math.Min(threads, m / DirectMinRowsPerThread));
+            job.Step = RoundUp((m + strips - 1) / strips, 4);
         }
         else
         {
@@ -111,8 +115,6 @@ public static partial class Gemm
     {
         public SgemmArgs Args;
         public bool Direct;
-        public float* DirectB;
-        public int DirectNPad;
         public bool SplitRows;
         public int Step;
 
@@ -120,7 +122,7 @@ public static partial class Gemm
         {
             int start = part * Step;
             if (Direct)
-                SgemmDirect(in Args, DirectB, DirectNPad, start, Math.Min(Args.M, start + Step));
+                SgemmDirect(in Args, start, Math.Min(Args.M, start + Step));
             else if (SplitRows)
                 SgemmPackedBlock(in Args, start, Math.Min(Args.M, start + Step), 0, Args.N);
             else
