@@ -56,7 +56,7 @@ public sealed class SGD : Optimizer
                 else buf.MulInPlace(Momentum).AddInPlace(g, 1 - Dampening);
                 g = Nesterov ? g.Add(buf.MulScalar(Momentum)) : buf;
             }
-            p.AddInPlace(g, -LearningRate);
+            p.AddScaledInPlace(g, -LearningRate);
         }
     }
 }

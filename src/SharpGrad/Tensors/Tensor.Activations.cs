@@ -26,7 +26,7 @@ public sealed partial class Tensor
         Tensor result = UnaryRaw(UnaryKind.Sigmoid, "Sigmoid");
         Tensor y = result.Detach();
         // σ' = σ(1 − σ)
-        return result.Record("SigmoidBackward", [this], g => [g.Mul(y).Mul(y.RSubScalar(1))], result);
+        return result.Record("SigmoidBackward", [this], g => [ActivationGrad(g, y, tanh: false)], result);
     }
 
     /// <summary>Hyperbolic tangent.</summary>
@@ -35,7 +35,25 @@ public sealed partial class Tensor
         Tensor result = UnaryRaw(UnaryKind.Tanh, "Tanh");
         Tensor y = result.Detach();
         // tanh' = 1 − tanh²
-        return result.Record("TanhBackward", [this], g => [g.Mul(y.Mul(y).RSubScalar(1))], result);
+        return result.Record("TanhBackward", [this], g => [ActivationGrad(g, y, tanh: true)], result);
+    }
+
+    /// <summary>The gradient of sigmoid or tanh from the output gradient and the saved output, in one kernel pass.</summary>
+    private static Tensor ActivationGrad(Tensor g, Tensor y, bool tanh)
+    {
+        Tensor gd = g.DType == y.DType ? g.ContiguousRaw() : g.To(y.DType).ContiguousRaw();
+        var dx = new Tensor(Storage.Allocate(y.DType, y.Numel), y.ShapeArray);
+        if (y.DType == DType.Float32)
+        {
+            if (tanh) ActivationBackward.Tanh<float>(gd.Span<float>(), y.Span<float>(), dx.Span<float>());
+            else ActivationBackward.Sigmoid<float>(gd.Span<float>(), y.Span<float>(), dx.Span<float>());
+        }
+        else
+        {
+            if (tanh) ActivationBackward.Tanh<double>(gd.Span<double>(), y.Span<double>(), dx.Span<double>());
+            else ActivationBackward.Sigmoid<double>(gd.Span<double>(), y.Span<double>(), dx.Span<double>());
+        }
+        return dx;
     }
 
     /// <summary>

@@ -18,6 +18,21 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>
+    /// this += alpha · other in one fused pass when both are dense and of one dtype (the optimizer update θ ← θ − η·g);
+    /// otherwise the same as <see cref="AddInPlace"/>.
+    /// </summary>
+    public Tensor AddScaledInPlace(Tensor other, double alpha)
+    {
+        CheckInPlace("AddScaledInPlace");
+        if (!(DType.IsFloatingPoint() && IsContiguous && other.IsContiguous && other.DType == DType && SharpGrad.Shape.Equal(other._shape, _shape)))
+            return AddInPlace(other, alpha);
+        if (DType == DType.Float32) TensorPrimitives.MultiplyAdd(other.Span<float>(), (float)alpha, Span<float>(), Span<float>());
+        else TensorPrimitives.MultiplyAdd(other.Span<double>(), alpha, Span<double>(), Span<double>());
+        Storage.Version++;
+        return this;
+    }
+
     /// <summary>this −= other.</summary>
     public Tensor SubInPlace(Tensor other) => AddInPlace(other, -1);
 

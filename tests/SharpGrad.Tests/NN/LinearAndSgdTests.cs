@@ -78,3 +78,48 @@ public class LinearAndSgdTests
         Assert.Throws<ShapeMismatchException>(() => Losses.MseLoss(Tensor.Zeros(3, 1), Tensor.Zeros(3)));
     }
 }
+
+public class FusedAgainstCompositeTests
+{
+    [Theory]
+    [InlineData(Reduction.Mean)]
+    [InlineData(Reduction.Sum)]
+    public void FusedMseMatchesTheComposite(Reduction reduction)
+    {
+        var g = new Generator(3);
+        var x = Tensor.Randn([7, 3], g, DType.Float64).RequiresGrad_();
+        var y = Tensor.Randn([7, 3], g, DType.Float64).RequiresGrad_();
+        var fused = Losses.MseLoss(x, y, reduction);
+        fused.Backward();
+        var (gx, gy) = (x.Grad!.ToArray<double>(), y.Grad!.ToArray<double>());
+        x.ZeroGrad();
+        y.ZeroGrad();
+        var d = x - y;
+        var composite = reduction == Reduction.Mean ? (d * d).Mean() : (d * d).Sum();
+        composite.Backward();
+        Assert.Equal(composite.Item(), fused.Item(), 12);
+        Assert.Equal(x.Grad!.ToArray<double>(), gx, new ToleranceComparer(1e-12));
+        Assert.Equal(y.Grad!.ToArray<double>(), gy, new ToleranceComparer(1e-12));
+        Assert.True(GradCheck.Check(t => Losses.MseLoss(t[0], t[1], reduction), [x, y]).Passed);
+    }
+
+    [Fact]
+    public void SigmoidAndTanhBackwardKernelsMatchTheirComposites()
+    {
+        var x = Tensor.Randn([129], new Generator(4), DType.Float64).MulScalar(3).RequiresGrad_();
+        var w = Tensor.Randn([129], new Generator(5), DType.Float64);
+        (x.Sigmoid() * w).Sum().Backward();
+        var s = x.Detach().Sigmoid();
+        Assert.Equal((w * s * (1 - s)).ToArray<double>(), x.Grad!.ToArray<double>(), new ToleranceComparer(1e-14));
+        x.ZeroGrad();
+        (x.Tanh() * w).Sum().Backward();
+        var t = x.Detach().Tanh();
+        Assert.Equal((w * (1 - t * t)).ToArray<double>(), x.Grad!.ToArray<double>(), new ToleranceComparer(1e-14));
+    }
+}
+
+internal sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+{
+    public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Abs(a));
+    public int GetHashCode(double v) => 0;
+}

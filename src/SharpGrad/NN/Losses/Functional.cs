@@ -19,8 +19,31 @@ public static class Losses
     {
         if (!Shape.Equal(input.Shape, target.Shape))
             throw new ShapeMismatchException("MseLoss", input.Shape, target.Shape, "input and target must have the same shape");
-        Tensor diff = input.Sub(target);
-        return Reduce(diff.Mul(diff), reduction);
+        if (reduction == Reduction.None)
+        {
+            Tensor diff = input.Sub(target);
+            return diff.Mul(diff);
+        }
+        return FusedMse(input, target, reduction == Reduction.Mean);
+    }
+
+    /// <summary>
+    /// L = Σ(x − y)² (÷ N for the mean) in one pass, with the hand-written backward dL/dx = 2(x − y)·g (÷ N), dL/dy = −dL/dx.
+    /// Tested against the composite (x − y)·(x − y) then Mean/Sum.
+    /// </summary>
+    private static Tensor FusedMse(Tensor input, Tensor target, bool mean)
+    {
+        Tensor diff = input.Detach().Sub(target.Detach());
+        double sum = diff.DType == DType.Float32
+            ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(diff.Span<float>())
+            : System.Numerics.Tensors.TensorPrimitives.SumOfSquares(diff.Span<double>());
+        double scale = mean ? 1.0 / Math.Max(diff.Numel, 1) : 1.0;
+        Tensor loss = Tensor.Scalar(sum * scale, diff.DType);
+        return loss.Record(mean ? "MseLossBackward" : "MseLossSumBackward", [input, target], g =>
+        {
+            Tensor dx = diff.MulScalar(2 * scale * g.Item());
+            return [dx.To(input.DType), target.RequiresGrad ? dx.Neg().To(target.DType) : null];
+        }, input, target);
     }
 
     internal static Tensor Reduce(Tensor loss, Reduction reduction) => reduction switch
