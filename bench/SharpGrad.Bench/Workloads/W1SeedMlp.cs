@@ -18,7 +18,7 @@ internal static class W1SeedMlp
             times.Add(last.TrainSeconds);
         }
         BenchOutput.Line(output, "W1", KernelThreads.Count, "train_seconds", Math.Round(BenchOutput.Median(times), 4),
-            ("test_accuracy", last!.TestAccuracy), ("train_accuracy", last.TrainAccuracy), ("epochs", 1000), ("repeats", repeats),
+            ("test_accuracy", Math.Round(last!.TestAccuracy, 4)), ("train_accuracy", Math.Round(last.TrainAccuracy, 4)), ("epochs", 1000), ("repeats", repeats),
             ("min_seconds", Math.Round(times.Min(), 4)));
     }
 
