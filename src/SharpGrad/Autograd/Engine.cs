@@ -56,6 +56,7 @@ internal static class Engine
                     if (gi is null || !input.RequiresGrad) continue;
                     if (!Shape.Equal(gi.Shape, input.Shape))
                         throw new InvalidOperationException($"Internal error: {node.Name} produced a gradient of shape {Shape.Format(gi.Shape)} for an input of shape {Shape.Format(input.Shape)}.");
+                    if (gi.DType != input.DType) gi = gi.To(input.DType);
                     if (input.GradFn is { } producer)
                         producer.PendingGrad = producer.PendingGrad is null ? gi : producer.PendingGrad.Add(gi);
                     else

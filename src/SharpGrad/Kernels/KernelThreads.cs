@@ -19,7 +19,9 @@ public static class KernelThreads
 
     private static int _count = Environment.ProcessorCount;
 
-    private static readonly object _dispatchLock = new();
+    // 1 while a dispatch is in progress; Interlocked (not Monitor, which is re-entrant) so that a kernel started from
+    // inside a job part, even on the dispatching thread, runs alone instead of overwriting the current job.
+    private static int _dispatching;
     private static Worker[] _workers = [];
 
     // The job being run; written by the dispatcher before workers are woken.
@@ -59,7 +61,7 @@ public static class KernelThreads
     internal static void Run(Job job, int parts, int threads)
     {
         threads = Math.Min(threads, parts);
-        if (threads <= 1 || !Monitor.TryEnter(_dispatchLock))
+        if (threads <= 1 || Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
         {
             for (int part = 0; part < parts; part++)
                 job.RunPart(part);
@@ -98,7 +100,7 @@ public static class KernelThreads
         }
         finally
         {
-            Monitor.Exit(_dispatchLock);
+            Volatile.Write(ref _dispatching, 0);
         }
     }
 

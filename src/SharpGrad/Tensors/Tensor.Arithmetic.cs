@@ -8,21 +8,21 @@ public sealed partial class Tensor
     /// <summary>a + b (broadcasting).</summary>
     public Tensor Add(Tensor other)
     {
-        Tensor a = this, b = other;
+        (Tensor a, Tensor b) = Promote(this, other, "Add");
         return BinaryRaw(BinaryKind.Add, a, b, "Add").Record("AddBackward", [a, b], g => [g.SumTo(a._shape), g.SumTo(b._shape)]);
     }
 
     /// <summary>a − b (broadcasting).</summary>
     public Tensor Sub(Tensor other)
     {
-        Tensor a = this, b = other;
+        (Tensor a, Tensor b) = Promote(this, other, "Sub");
         return BinaryRaw(BinaryKind.Sub, a, b, "Sub").Record("SubBackward", [a, b], g => [g.SumTo(a._shape), NeedsGradIn(b) ? g.Neg().SumTo(b._shape) : null]);
     }
 
     /// <summary>a · b elementwise (broadcasting).</summary>
     public Tensor Mul(Tensor other)
     {
-        Tensor a = this, b = other;
+        (Tensor a, Tensor b) = Promote(this, other, "Mul");
         return BinaryRaw(BinaryKind.Mul, a, b, "Mul").Record("MulBackward", [a, b],
             g => [NeedsGradIn(a) ? g.Mul(b).SumTo(a._shape) : null, NeedsGradIn(b) ? g.Mul(a).SumTo(b._shape) : null], a, b);
     }
@@ -30,7 +30,7 @@ public sealed partial class Tensor
     /// <summary>a / b elementwise (broadcasting).</summary>
     public Tensor Div(Tensor other)
     {
-        Tensor a = this, b = other;
+        (Tensor a, Tensor b) = Promote(this, other, "Div");
         return BinaryRaw(BinaryKind.Div, a, b, "Div").Record("DivBackward", [a, b],
             // d(a/b)/da = 1/b ; d(a/b)/db = −a/b²
             g => [NeedsGradIn(a) ? g.Div(b).SumTo(a._shape) : null, NeedsGradIn(b) ? g.Mul(a).Div(b.Mul(b)).Neg().SumTo(b._shape) : null], a, b);
@@ -39,7 +39,7 @@ public sealed partial class Tensor
     /// <summary>a ** b elementwise (broadcasting).</summary>
     public Tensor Pow(Tensor exponent)
     {
-        Tensor a = this, b = exponent;
+        (Tensor a, Tensor b) = Promote(this, exponent, "Pow");
         Tensor result = BinaryRaw(BinaryKind.Pow, a, b, "Pow");
         Tensor output = result.Detach();
         return result.Record("PowBackward", [a, b], g =>
@@ -68,7 +68,7 @@ public sealed partial class Tensor
 
     private Tensor MinMax(Tensor other, BinaryKind kind, string name)
     {
-        Tensor a = this, b = other;
+        (Tensor a, Tensor b) = Promote(this, other, name);
         return BinaryRaw(kind, a, b, name).Record(name + "Backward", [a, b], g =>
         {
             // share = 1 where a wins, ½ at ties, 0 where b wins

@@ -79,6 +79,14 @@ public sealed partial class Tensor
         return result;
     }
 
+    /// <summary>A dense copy in new storage, always, without recording a graph node.</summary>
+    internal Tensor CopyRaw()
+    {
+        var result = new Tensor(Storage.Allocate(DType, Numel), (int[])_shape.Clone());
+        CopyInto(result);
+        return result;
+    }
+
     /// <summary>A dense copy (or this tensor when already dense) without recording a graph node.</summary>
     internal Tensor ContiguousRaw()
     {

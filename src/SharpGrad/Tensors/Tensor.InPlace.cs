@@ -13,6 +13,7 @@ public sealed partial class Tensor
     public Tensor AddInPlace(Tensor other, double alpha = 1)
     {
         CheckInPlace("AddInPlace");
+        RequireFloating("AddInPlace");
         Tensor o = alpha == 1 ? other.Detach() : other.Detach().MulScalar(alpha);
         AddInPlaceUnchecked(o);
         return this;
@@ -25,6 +26,7 @@ public sealed partial class Tensor
     public Tensor AddScaledInPlace(Tensor other, double alpha)
     {
         CheckInPlace("AddScaledInPlace");
+        RequireFloating("AddScaledInPlace");
         if (!(DType.IsFloatingPoint() && IsContiguous && other.IsContiguous && other.DType == DType && SharpGrad.Shape.Equal(other._shape, _shape)))
             return AddInPlace(other, alpha);
         if (DType == DType.Float32) TensorPrimitives.MultiplyAdd(other.Span<float>(), (float)alpha, Span<float>(), Span<float>());
@@ -40,6 +42,7 @@ public sealed partial class Tensor
     public Tensor MulInPlace(double s)
     {
         CheckInPlace("MulInPlace");
+        RequireFloating("MulInPlace");
         if (IsContiguous)
         {
             if (DType == DType.Float32) TensorPrimitives.Multiply(Span<float>(), (float)s, Span<float>());
@@ -74,6 +77,18 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>
+    /// Refuses in-place writes into a broadcast view: several of its elements are one memory cell (stride 0),
+    /// so the result would depend on write order. PyTorch refuses these too.
+    /// </summary>
+    internal void RequireWritable(string op)
+    {
+        for (int i = 0; i < Rank; i++)
+            if (_strides[i] == 0 && _shape[i] > 1)
+                throw new InvalidOperationException($"{op}: the destination (shape {SharpGrad.Shape.Format(_shape)}, strides {SharpGrad.Shape.Format(_strides)}) " +
+                    "is an expanded view in which several elements share one memory location; call Contiguous() or Clone() before writing to it.");
+    }
+
     private void CheckInPlace(string op)
     {
         if (_requiresGrad && Autograd.IsGradEnabled)
@@ -84,6 +99,8 @@ public sealed partial class Tensor
     /// <summary>this += other without the grad-mode check (gradient accumulation).</summary>
     internal void AddInPlaceUnchecked(Tensor other)
     {
+        RequireWritable("AddInPlace");
+        if (ReferenceEquals(other.Storage, Storage)) other = other.CopyRaw(); // the source may overlap the destination
         if (!SharpGrad.Shape.Equal(other._shape, _shape))
         {
             if (!SharpGrad.Shape.Equal(SharpGrad.Shape.Broadcast(other._shape, _shape, "AddInPlace"), _shape))

@@ -8,6 +8,7 @@ public sealed partial class Tensor
     {
         if (tensors.Count == 0) throw new ArgumentException("Concat: needs at least one tensor.", nameof(tensors));
         Tensor first = tensors[0];
+        first.RequireRank(1, "Concat");
         int d = SharpGrad.Shape.NormalizeDim(dim, first.Rank, "Concat");
         var shape = first.ShapeArray;
         int total = 0;
@@ -61,6 +62,7 @@ public sealed partial class Tensor
     public Tensor[] Split(int splitSize, int dim = 0)
     {
         if (splitSize <= 0) throw new ArgumentOutOfRangeException(nameof(splitSize), splitSize, "Split: size must be positive.");
+        RequireRank(1, "Split");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "Split");
         var parts = new List<Tensor>();
         for (int s = 0; s < _shape[d]; s += splitSize) parts.Add(Narrow(d, s, Math.Min(splitSize, _shape[d] - s)));
@@ -70,6 +72,7 @@ public sealed partial class Tensor
     /// <summary>Splits into pieces of the given sizes along <paramref name="dim"/>; sizes must add up to the dim's size.</summary>
     public Tensor[] Split(int[] sizes, int dim = 0)
     {
+        RequireRank(1, "Split");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "Split");
         if (sizes.Sum() != _shape[d] || sizes.Any(s => s < 0))
             throw new ShapeMismatchException($"Split: sizes {SharpGrad.Shape.Format(sizes)} must be non-negative and add up to {_shape[d]} (dimension {d} of shape {SharpGrad.Shape.Format(_shape)}).");
@@ -82,6 +85,7 @@ public sealed partial class Tensor
     public Tensor[] Chunk(int chunks, int dim = 0)
     {
         if (chunks <= 0) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "Chunk: number of chunks must be positive.");
+        RequireRank(1, "Chunk");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "Chunk");
         return Split(Math.Max(1, (_shape[d] + chunks - 1) / chunks), d);
     }
@@ -89,6 +93,7 @@ public sealed partial class Tensor
     /// <summary>Selects entries along <paramref name="dim"/> by a 1-D Int64 <paramref name="index"/> (like <c>torch.index_select</c>). Repeated indices accumulate gradient.</summary>
     public Tensor IndexSelect(int dim, Tensor index)
     {
+        RequireRank(1, "IndexSelect");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "IndexSelect");
         long[] idx = CheckIndexTensor(index, "IndexSelect", _shape[d], requireRank1: true);
         var shape = ShapeArray;
@@ -120,6 +125,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Gather(int dim, Tensor index)
     {
+        RequireRank(1, "Gather");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "Gather");
         if (index.Rank != Rank)
             throw new ShapeMismatchException("Gather", _shape, index._shape, "the index must have the same number of dimensions as the input");
@@ -211,7 +217,9 @@ public sealed partial class Tensor
     /// <summary>Copies <paramref name="source"/> (same shape or broadcastable) into this view's elements; no version bump, no autograd.</summary>
     internal void AssignRaw(Tensor source)
     {
+        RequireWritable("Assign");
         Tensor src = source.DType == DType ? source : source.To(DType);
+        if (ReferenceEquals(src.Storage, Storage)) src = src.CopyRaw(); // e.g. x.CopyFrom(x.T): read everything before writing
         if (!SharpGrad.Shape.Equal(src._shape, _shape)) src = src.ExpandRawTo(_shape);
         if (IsContiguous)
         {

@@ -19,7 +19,7 @@ public sealed partial class Tensor
         if (Rank == 1 && other.Rank == 1) return Unsqueeze(0).MatMul(other.Unsqueeze(1)).Reshape();
         if (Rank == 1) return Unsqueeze(0).MatMul(other).Squeeze(-2);
         if (other.Rank == 1) return MatMul(other.Unsqueeze(1)).Squeeze(-1);
-        Tensor a = this, b = other;
+        (Tensor a, Tensor b) = Promote(this, other, "MatMul");
         return MatMulRaw(a, b).Record("MatMulBackward", [a, b], g =>
         [
             // C = A·B  ⇒  dA = dC·Bᵀ,  dB = Aᵀ·dC  (summed over broadcast batch dims)
@@ -40,9 +40,20 @@ public sealed partial class Tensor
         if (bias is not null && (bias.Rank != 1 || bias._shape[0] != weight._shape[0]))
             throw new ShapeMismatchException("Linear", bias._shape, weight._shape, $"the bias must have shape [{weight._shape[0]}] (out_features)");
         int inFeatures = weight._shape[1], outFeatures = weight._shape[0];
+        if (input.DType != weight.DType || (bias is not null && bias.DType != weight.DType))
+        {
+            // Promote differentiably (as PyTorch does) so that each leaf's gradient keeps the leaf's dtype.
+            DType common = input.DType == DType.Float64 || weight.DType == DType.Float64 || bias?.DType == DType.Float64 ? DType.Float64 : DType.Float32;
+            input.RequireFloating("Linear");
+            weight.RequireFloating("Linear");
+            return Linear(input.To(common), weight.To(common), bias?.To(common));
+        }
+        input.RequireFloating("Linear");
+        int rows = 1;
+        for (int i = 0; i < input.Rank - 1; i++) rows *= input._shape[i];
         Tensor x2 = input.ContiguousRaw();
-        x2 = new Tensor(x2.Storage, [x2.Numel / Math.Max(inFeatures, 1), inFeatures], [inFeatures, 1], x2.Offset);
-        (x2, Tensor w) = Promote(x2, weight, "Linear");
+        x2 = new Tensor(x2.Storage, [rows, inFeatures], [inFeatures, 1], x2.Offset);
+        Tensor w = weight;
         Tensor y = MatMulRaw(x2, w.Detach().Transpose(0, 1));
         if (bias is not null)
         {
@@ -82,7 +93,7 @@ public sealed partial class Tensor
         int[] batch = SharpGrad.Shape.Broadcast(a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2), "MatMul");
         int[] outShape = [.. batch, n, m];
         var result = new Tensor(Storage.Allocate(a.DType, SharpGrad.Shape.Numel(outShape)), outShape);
-        if (result.Numel == 0) return result;
+        if (result.Numel == 0 || k == 0) return result; // an empty sum is 0, and the result is already zeros
         if (!GemmLayout(a, out bool ta, out int lda)) { a = a.ContiguousRaw(); GemmLayout(a, out ta, out lda); }
         if (!GemmLayout(b, out bool tb, out int ldb)) { b = b.ContiguousRaw(); GemmLayout(b, out tb, out ldb); }
         int[] batchA = BatchStrides(a, batch), batchB = BatchStrides(b, batch);

@@ -67,7 +67,7 @@ public sealed partial class Tensor
             Tensor mask = x.Eq(output.ReshapeKeepDim(x._shape, reduced));
             Tensor count = mask.ReduceRaw(ReduceKind.Sum, reduced, keepDim: true, op);
             return [g.ReshapeKeepDim(x._shape, reduced).Mul(mask).Div(count)];
-        }, x);
+        }, x, result);
     }
 
     /// <summary>Variance along dims with Bessel's correction by default (<paramref name="correction"/> = 1, like <c>torch.var</c>).</summary>

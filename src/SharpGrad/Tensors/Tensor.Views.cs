@@ -139,6 +139,7 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentOutOfRangeException">When the range does not fit in the dimension.</exception>
     public Tensor Narrow(int dim, int start, int length)
     {
+        RequireRank(1, "Narrow");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "Narrow");
         if (start < 0) start += _shape[d];
         if (start < 0 || length < 0 || start + length > _shape[d])
@@ -153,6 +154,7 @@ public sealed partial class Tensor
     /// <summary>Python-style slice <c>[start:end:step]</c> along <paramref name="dim"/> (a view); negative start/end count from the end and are clamped.</summary>
     public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1)
     {
+        RequireRank(1, "Slice");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "Slice");
         if (step <= 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Slice: step must be positive.");
         int n = _shape[d];
@@ -179,6 +181,7 @@ public sealed partial class Tensor
         for (int i = 0; i < shape.Length; i++)
         {
             int want = shape[i];
+            if (want < -1) throw new ShapeMismatchException("Expand", _shape, shape, $"size {want} at dimension {i} is invalid (sizes must be ≥ 0, or -1 to keep one)");
             if (i < lead)
             {
                 if (want < 0) throw new ShapeMismatchException("Expand", _shape, shape, "-1 is not allowed for a new leading dimension");

@@ -51,7 +51,19 @@ public sealed partial class Tensor
     public bool IsContiguous { get; }
 
     /// <summary>Size of dimension <paramref name="dim"/> (negative dims count from the end).</summary>
-    public int Size(int dim) => _shape[SharpGrad.Shape.NormalizeDim(dim, Rank, "Size")];
+    public int Size(int dim)
+    {
+        RequireRank(1, "Size");
+        return _shape[SharpGrad.Shape.NormalizeDim(dim, Rank, "Size")];
+    }
+
+    /// <summary>Throws a clear error when an op that indexes a dimension is given a tensor of too low rank (e.g. a scalar).</summary>
+    internal void RequireRank(int minimum, string op)
+    {
+        if (Rank < minimum)
+            throw new ShapeMismatchException($"{op}: needs a tensor with at least {minimum} dimension(s), got shape {SharpGrad.Shape.Format(_shape)}" +
+                (Rank == 0 ? " (a scalar); use Reshape(1) or Unsqueeze(0) first." : "."));
+    }
 
     /// <summary>
     /// Whether gradients are computed for this tensor. Set it on leaves (parameters, inputs); results of ops inherit it.
@@ -106,6 +118,8 @@ public sealed partial class Tensor
 
     private static bool ComputeIsContiguous(int[] shape, int[] strides)
     {
+        foreach (int d in shape)
+            if (d == 0) return true; // no elements: any layout is dense
         int expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
