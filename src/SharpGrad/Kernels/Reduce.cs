@@ -21,6 +21,8 @@ public enum ReduceKind
 /// </summary>
 public static class Reduce
 {
+    private const int SmallInner = 32;
+
     /// <summary>y[o, i] = reduce over r of x[o, r, i]. <paramref name="y"/> has outer·inner elements. n must be ≥ 1 for Max/Min.</summary>
     public static void Axis<T>(ReduceKind kind, ReadOnlySpan<T> x, int outer, int n, int inner, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -48,6 +50,14 @@ public static class Reduce
             }
             Span<T> dst = y.Slice(o * inner, inner);
             block.Slice(0, inner).CopyTo(dst);
+            if (inner < SmallInner)
+            {
+                // Short rows (e.g. a bias gradient over 10 features): per-row TensorPrimitives calls cost more than the
+                // adds, so loop directly. Same order (r ascending), so the same result as the vector path.
+                if (kind == ReduceKind.Sum) SumRowsSmall(block, n, dst);
+                else MinMaxRowsSmall(kind == ReduceKind.Max, block, n, dst);
+                continue;
+            }
             for (int r = 1; r < n; r++)
             {
                 ReadOnlySpan<T> row = block.Slice(r * inner, inner);
@@ -59,6 +69,20 @@ public static class Reduce
                 }
             }
         }
+    }
+
+    private static void SumRowsSmall<T>(ReadOnlySpan<T> block, int n, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int inner = dst.Length;
+        for (int r = 1, at = inner; r < n; r++, at += inner)
+            for (int i = 0; i < inner; i++) dst[i] += block[at + i];
+    }
+
+    private static void MinMaxRowsSmall<T>(bool max, ReadOnlySpan<T> block, int n, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int inner = dst.Length;
+        for (int r = 1, at = inner; r < n; r++, at += inner)
+            for (int i = 0; i < inner; i++) dst[i] = max ? T.Max(dst[i], block[at + i]) : T.Min(dst[i], block[at + i]);
     }
 
     /// <summary>Index of the first maximum (or minimum) along the middle axis of (outer, n, inner). NaN counts as the maximum, as in PyTorch.</summary>
