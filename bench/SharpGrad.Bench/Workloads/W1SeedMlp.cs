@@ -9,7 +9,7 @@ internal static class W1SeedMlp
 {
     public static void Run(TextWriter output, int repeats = 7)
     {
-        new SeedMlpRecipe().Run(); // warm-up: JIT and tiered compilation
+        for (int i = 0; i < 3; i++) new SeedMlpRecipe().Run(); // warm-up: JIT and tiered compilation reach steady state
         var times = new List<double>();
         SeedMlpResult? last = null;
         for (int i = 0; i < repeats; i++)
