@@ -85,9 +85,16 @@ public sealed partial class Tensor
         var g = generator ?? Generator.Default;
         var mask = Zeros(_shape, DType);
         double scale = 1.0 / (1.0 - p);
-        for (int i = 0; i < mask.Numel; i++)
-            if (g.NextDouble() >= p) mask.Storage.Set(i, scale);
+        if (DType == DType.Float32) FillDropoutMask(mask.Span<float>(), p, (float)scale, g);
+        else FillDropoutMask(mask.Span<double>(), p, scale, g);
         return Mul(mask);
+    }
+
+    /// <summary>Each element is kept (set to 1/(1−p)) with probability 1 − p, one uniform draw per element in order.</summary>
+    private static void FillDropoutMask<T>(Span<T> mask, double p, T scale, Generator g) where T : System.Numerics.INumberBase<T>
+    {
+        for (int i = 0; i < mask.Length; i++)
+            if (g.NextDouble() >= p) mask[i] = scale;
     }
 
     /// <summary>1 where this == other, else 0 (broadcasting; same floating dtype, not differentiable).</summary>
@@ -137,20 +144,23 @@ public sealed partial class Tensor
         mask = mask.UnaryRaw(UnaryKind.NonZero, "Where");
         // result = b + mask·(a − b) is not exact for inf/NaN, so select explicitly.
         int[] shape = SharpGrad.Shape.Broadcast(SharpGrad.Shape.Broadcast(mask._shape, a._shape, "Where"), b._shape, "Where");
-        Tensor m = mask.ExpandRawTo(shape), ea = a.ExpandRawTo(shape), eb = b.ExpandRawTo(shape);
-        var result = Zeros(shape, a.DType);
-        for (int i = 0; i < result.Numel; i++)
-        {
-            bool pick = m.Storage.Get(m.StorageIndexOfLinear(i)) != 0;
-            Tensor src = pick ? ea : eb;
-            result.Storage.Set(i, src.Storage.Get(src.StorageIndexOfLinear(i)));
-        }
+        // Materialise the three operands densely at the output shape (vectorised strided copies), then select.
+        Tensor m = mask.ExpandRawTo(shape).CopyRaw(), result = a.ExpandRawTo(shape).CopyRaw(), eb = b.ExpandRawTo(shape).CopyRaw();
+        if (a.DType == DType.Float32) SelectInto(m.Span<float>(), eb.Span<float>(), result.Span<float>());
+        else SelectInto(m.Span<double>(), eb.Span<double>(), result.Span<double>());
         Tensor ta = a, tb = b;
         return result.Record("WhereBackward", [ta, tb], g =>
         [
             NeedsGradIn(ta) ? g.Mul(mask).SumTo(ta._shape) : null,
             NeedsGradIn(tb) ? g.Mul(mask.RSubScalar(1)).SumTo(tb._shape) : null,
         ]);
+    }
+
+    /// <summary>result[i] = b[i] wherever mask[i] is 0 (result already holds a).</summary>
+    private static void SelectInto<T>(ReadOnlySpan<T> mask, ReadOnlySpan<T> b, Span<T> result) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < result.Length; i++)
+            if (mask[i] == T.Zero) result[i] = b[i];
     }
 
     /// <summary>Where with a scalar for the first branch.</summary>
