@@ -72,7 +72,7 @@ public sealed partial class Tensor
     internal Tensor UnaryRaw(UnaryKind kind, string op, double p = 0, double q = 0)
     {
         RequireFloating(op);
-        var src = IsContiguous ? this : ContiguousRaw();
+        var src = ContiguousRaw();
         var result = new Tensor(Storage.Allocate(DType, Numel), (int[])_shape.Clone());
         if (DType == DType.Float32) Unary.Apply(kind, src.Span<float>(), result.Span<float>(), p, q);
         else Unary.Apply(kind, src.Span<double>(), result.Span<double>(), p, q);
