@@ -5,7 +5,9 @@ using SharpGrad.Cli.Recipes;
 var root = new RootCommand("sharpgrad — train, check and benchmark neural networks built on SharpGrad. With no command, trains the default recipe (seed-mlp).")
 {
     TrainCommand.Create(),
+    RecipesCommand.CreateList(),
+    RecipesCommand.CreateSummary(),
     GradCheckCommand.Create(),
 };
-root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.Name, null, null, 0, Console.Out));
+root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));
 return root.Parse(args).Invoke();

@@ -8,7 +8,7 @@ public class SeedMlpRecipeTests
     [Fact]
     public void W1ReachesTheReferenceAccuracy()
     {
-        var result = new SeedMlpRecipe().Run();
+        var result = new SeedMlp().Run();
         Assert.True(result.TestAccuracy >= 0.85, $"test accuracy {result.TestAccuracy}");
         Assert.True(result.LossHistory[^1] < result.LossHistory[0] * 0.5);
     }
@@ -17,7 +17,7 @@ public class SeedMlpRecipeTests
     public void TrainCommandEndsWithAJsonLine()
     {
         var output = new StringWriter();
-        Assert.Equal(0, TrainCommand.Run(SeedMlpRecipe.Name, epochs: 50, lr: null, seed: 0, output));
+        Assert.Equal(0, TrainCommand.Run(SeedMlpRecipe.RecipeName, epochs: 50, lr: null, seed: 0, output));
         string last = output.ToString().TrimEnd().Split('\n')[^1];
         using var json = System.Text.Json.JsonDocument.Parse(last);
         foreach (var key in new[] { "recipe", "train_accuracy", "test_accuracy", "seconds" })
@@ -28,7 +28,7 @@ public class SeedMlpRecipeTests
     [Fact]
     public void DivergingTrainingIsReportedWithTheStep()
     {
-        var e = Assert.Throws<SharpGrad.Training.TrainingDivergedException>(() => new SeedMlpRecipe(new SeedMlpOptions(Epochs: 5, LearningRate: double.NaN)).Run());
+        var e = Assert.Throws<SharpGrad.Training.TrainingDivergedException>(() => new SeedMlp(new SeedMlpOptions(Epochs: 5, LearningRate: double.NaN)).Run());
         Assert.Equal(2, e.Epoch);
     }
 

@@ -9,12 +9,12 @@ internal static class W1SeedMlp
 {
     public static void Run(TextWriter output, int repeats = 7)
     {
-        for (int i = 0; i < 3; i++) new SeedMlpRecipe().Run(); // warm-up: JIT and tiered compilation reach steady state
+        for (int i = 0; i < 3; i++) new SeedMlp().Run(); // warm-up: JIT and tiered compilation reach steady state
         var times = new List<double>();
         SeedMlpResult? last = null;
         for (int i = 0; i < repeats; i++)
         {
-            last = new SeedMlpRecipe().Run();
+            last = new SeedMlp().Run();
             times.Add(last.TrainSeconds);
         }
         BenchOutput.Line(output, "W1", KernelThreads.Count, "train_seconds", Math.Round(BenchOutput.Median(times), 4),
@@ -28,7 +28,7 @@ internal static class W1SeedMlp
     /// </summary>
     public static void Memory(TextWriter output, int steps = 100_000)
     {
-        var recipe = new SeedMlpRecipe(new SeedMlpOptions(Epochs: steps));
+        var recipe = new SeedMlp(new SeedMlpOptions(Epochs: steps));
         for (int i = 0; i < 100; i++) recipe.Step(); // warm-up
         (long heap0, long rss0) = Snapshot();
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);

@@ -1,54 +1,56 @@
 using System.CommandLine;
-using System.Text.Json;
 using SharpGrad.Cli.Recipes;
+using SharpGrad.Cli.Reporting;
 
 namespace SharpGrad.Cli.Commands;
 
-/// <summary><c>sharpgrad train [RECIPE]</c>: trains a built-in recipe and prints its metrics, the last line as JSON.</summary>
+/// <summary>
+/// <c>sharpgrad train [RECIPE]</c>: trains a built-in recipe with a live progress bar, writes history.csv, metrics.json,
+/// history.png and model.safetensors to the output folder, prints the final metrics as a table, and ends with a JSON line.
+/// </summary>
 public static class TrainCommand
 {
-    /// <summary>Names of the built-in recipes.</summary>
-    public static readonly string[] Recipes = [SeedMlpRecipe.Name];
-
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var recipe = new Argument<string>("recipe") { Description = "Recipe to train: " + string.Join(", ", Recipes), DefaultValueFactory = _ => SeedMlpRecipe.Name };
+        var recipe = new Argument<string>("recipe") { Description = "Recipe to train (see `sharpgrad recipes`).", DefaultValueFactory = _ => SeedMlpRecipe.RecipeName };
         var epochs = new Option<int?>("--epochs") { Description = "Override the number of epochs." };
-        var lr = new Option<double?>("--lr") { Description = "Override the learning rate." };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the weight initialisation.", DefaultValueFactory = _ => 0 };
-        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, lr, seed };
-        command.SetAction(parse => Run(parse.GetValue(recipe)!, parse.GetValue(epochs), parse.GetValue(lr), parse.GetValue(seed), Console.Out));
+        var batchSize = new Option<int?>("--batch-size") { Description = "Override the mini-batch size." };
+        var lr = new Option<double?>("--lr") { Description = "Override the (peak) learning rate." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, shuffling and dropout.", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string?>("--out") { Description = "Output folder (default: runs/RECIPE)." };
+        var data = new Option<string?>("--data") { Description = "Folder with the data set files (e.g. Fashion-MNIST's .gz files)." };
+        var csv = new Option<string?>("--csv") { Description = "CSV file for the mlp recipe." };
+        var target = new Option<string?>("--target") { Description = "Label column of the CSV file (name or 0-based index)." };
+        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target };
+        command.SetAction(parse => Run(parse.GetValue(recipe)!, new RecipeOptions
+        {
+            Epochs = parse.GetValue(epochs),
+            BatchSize = parse.GetValue(batchSize),
+            LearningRate = parse.GetValue(lr),
+            Seed = parse.GetValue(seed),
+            DataDirectory = parse.GetValue(data),
+            CsvPath = parse.GetValue(csv),
+            Target = parse.GetValue(target),
+        }, parse.GetValue(outDir), Console.Out, Console.Error));
         return command;
     }
 
-    /// <summary>Runs a recipe; returns the process exit code.</summary>
-    public static int Run(string recipe, int? epochs, double? lr, ulong seed, TextWriter output)
+    /// <summary>Runs a recipe end to end; returns the process exit code (0 on success, 1 on a reported error).</summary>
+    public static int Run(string recipeName, RecipeOptions options, string? outputDirectory, TextWriter output, TextWriter error, bool? live = null)
     {
-        switch (recipe)
+        return CliErrors.Guard(error, () =>
         {
-            case SeedMlpRecipe.Name:
-            {
-                var defaults = new SeedMlpOptions();
-                var options = defaults with { Epochs = epochs ?? defaults.Epochs, LearningRate = lr ?? defaults.LearningRate, Seed = seed };
-                output.WriteLine($"recipe {SeedMlpRecipe.Name}: make_classification(1000, 20, informative 2, redundant 10, random_state 42), 80/20 split");
-                output.WriteLine($"model 20-10-5-1 sigmoid MLP, MSE, full-batch SGD lr {options.LearningRate}, {options.Epochs} epochs");
-                var r = new SeedMlpRecipe(options).Run(output);
-                output.WriteLine(FormattableString.Invariant($"train accuracy {r.TrainAccuracy:F4}  test accuracy {r.TestAccuracy:F4}  final loss {r.FinalLoss:F6}  ({r.TrainSeconds:F3} s)"));
-                output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["recipe"] = SeedMlpRecipe.Name,
-                    ["epochs"] = options.Epochs,
-                    ["final_loss"] = Math.Round(r.FinalLoss, 6),
-                    ["train_accuracy"] = Math.Round(r.TrainAccuracy, 4),
-                    ["test_accuracy"] = Math.Round(r.TestAccuracy, 4),
-                    ["seconds"] = Math.Round(r.TrainSeconds, 4),
-                }));
-                return 0;
-            }
-            default:
-                Console.Error.WriteLine($"Unknown recipe \"{recipe}\". Available: {string.Join(", ", Recipes)}.");
-                return 2;
-        }
+            IRecipe recipe = RecipeRegistry.Get(recipeName);
+            var reporter = new ConsoleReporter(output, live);
+            RecipeResult result = recipe.Train(options, reporter, output);
+            if (result.Report is not null) output.WriteLine(result.Report);
+            string dir = outputDirectory ?? Path.Combine("runs", recipe.Name);
+            var files = RunOutputs.Write(dir, recipe.Name, result.Model, result.History, result.Metrics);
+            output.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} to {dir}");
+            RunOutputs.PrintTable(result.Metrics, output);
+            output.WriteLine(RunOutputs.JsonLine(recipe.Name, result.Metrics));
+            return 0;
+        });
     }
 }

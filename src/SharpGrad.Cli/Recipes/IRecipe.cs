@@ -1,0 +1,47 @@
+using SharpGrad.Cli.Reporting;
+using SharpGrad.NN;
+using SharpGrad.Training;
+
+namespace SharpGrad.Cli.Recipes;
+
+/// <summary>Command-line overrides of a recipe's defaults (null = the recipe's own default).</summary>
+public sealed record RecipeOptions
+{
+    /// <summary>Epochs to train.</summary>
+    public int? Epochs { get; init; }
+    /// <summary>Mini-batch size.</summary>
+    public int? BatchSize { get; init; }
+    /// <summary>(Peak) learning rate.</summary>
+    public double? LearningRate { get; init; }
+    /// <summary>Seed of initialisation, shuffling and dropout.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Folder holding the data set files (e.g. Fashion-MNIST).</summary>
+    public string? DataDirectory { get; init; }
+    /// <summary>CSV file (the <c>mlp</c> recipe).</summary>
+    public string? CsvPath { get; init; }
+    /// <summary>Label column of the CSV file, by name or 0-based index.</summary>
+    public string? Target { get; init; }
+}
+
+/// <summary>What a recipe's training produced.</summary>
+/// <param name="Model">The trained model.</param>
+/// <param name="History">Per-epoch logs.</param>
+/// <param name="Metrics">Final metrics (test accuracy etc.), printed as a table and as the last JSON line.</param>
+/// <param name="Report">An optional text report (e.g. a classification report) printed before the metrics.</param>
+public sealed record RecipeResult(Module Model, History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null);
+
+/// <summary>A built-in, named training configuration: data, model, optimizer, schedule and defaults.</summary>
+public interface IRecipe
+{
+    /// <summary>Name on the command line.</summary>
+    string Name { get; }
+
+    /// <summary>One line saying what it trains.</summary>
+    string Description { get; }
+
+    /// <summary>Builds the untrained model and the shape of one input sample (for <c>sharpgrad summary</c>).</summary>
+    (Module Model, int[] InputShape) Build(RecipeOptions options);
+
+    /// <summary>Loads data and trains, reporting progress; returns the model, history and final metrics.</summary>
+    RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log);
+}

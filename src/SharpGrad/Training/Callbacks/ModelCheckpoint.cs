@@ -1,0 +1,46 @@
+using SharpGrad.IO;
+
+namespace SharpGrad.Training;
+
+/// <summary>
+/// Saves the model's state dict as safetensors at the end of each epoch (or only when <see cref="Monitor"/> improves),
+/// like Keras' <c>ModelCheckpoint</c>. Each write is atomic: a crash mid-save never destroys the previous checkpoint.
+/// <paramref name="path"/> may contain <c>{epoch}</c>, replaced by the epoch number.
+/// </summary>
+public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, MonitorMode mode = MonitorMode.Auto) : Callback
+{
+    private double _best;
+
+    /// <summary>Target path (may contain <c>{epoch}</c>).</summary>
+    public string Path { get; } = path ?? throw new ArgumentNullException(nameof(path));
+
+    /// <summary>The quantity watched when <see cref="SaveBestOnly"/>.</summary>
+    public string Monitor { get; } = monitor;
+
+    /// <summary>Save only when the monitored quantity improves.</summary>
+    public bool SaveBestOnly { get; } = saveBestOnly;
+
+    /// <summary>The last file written, if any.</summary>
+    public string? LastSaved { get; private set; }
+
+    /// <inheritdoc/>
+    public override void OnTrainBegin(TrainingContext context) =>
+        _best = MonitorRule.HigherIsBetter(Monitor, mode) ? double.NegativeInfinity : double.PositiveInfinity;
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs)
+    {
+        if (SaveBestOnly)
+        {
+            double value = MonitorRule.Read(logs, Monitor, nameof(ModelCheckpoint));
+            bool better = MonitorRule.HigherIsBetter(Monitor, mode) ? value > _best : value < _best;
+            if (!better) return;
+            _best = value;
+        }
+        string target = Path.Replace("{epoch}", context.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var meta = new Dictionary<string, string> { ["epoch"] = context.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (logs.TryGetValue(Monitor, out double m)) meta[Monitor] = m.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        SafeTensors.Save(target, context.Model.StateDict(), meta);
+        LastSaved = target;
+    }
+}

@@ -1,0 +1,17 @@
+using SharpGrad.Optim;
+
+namespace SharpGrad.Training;
+
+/// <summary>Feeds <see cref="Monitor"/> to a <see cref="ReduceLROnPlateau"/> controller at the end of each epoch.</summary>
+public sealed class ReduceLROnPlateauCallback(ReduceLROnPlateau controller, string monitor = "val_loss") : Callback
+{
+    /// <summary>The quantity watched.</summary>
+    public string Monitor { get; } = monitor;
+
+    /// <summary>The controller that decides when to reduce.</summary>
+    public ReduceLROnPlateau Controller { get; } = controller ?? throw new ArgumentNullException(nameof(controller));
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs) =>
+        Controller.Observe(MonitorRule.Read(logs, Monitor, nameof(ReduceLROnPlateauCallback)), context.Optimizer);
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using SharpGrad.Data;
+using SharpGrad.Metrics;
+using SharpGrad.NN;
+using SharpGrad.Optim;
+
+namespace SharpGrad.Training;
+
+/// <summary>
+/// The Keras-style training loop: a model with its optimizer, loss and metrics (what <c>model.compile</c> fixes), and
+/// <see cref="Fit"/>, <see cref="Evaluate"/> and <see cref="Predict"/>. A plain PyTorch-style loop over a
+/// <see cref="DataLoader"/> remains just as easy; this class only saves the boilerplate.
+/// </summary>
+public sealed class Trainer
+{
+    /// <summary>Creates the trainer (the equivalent of Keras' <c>model.compile(optimizer, loss, metrics)</c>).</summary>
+    public Trainer(Module model, Optimizer optimizer, Loss loss, params IMetric[] metrics)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        Metrics = metrics;
+        var names = new HashSet<string> { "loss" };
+        foreach (var m in metrics)
+            if (!names.Add(m.Name)) throw new ArgumentException($"Two metrics are named \"{m.Name}\"; metric names must be unique.", nameof(metrics));
+    }
+
+    /// <summary>The model.</summary>
+    public Module Model { get; }
+
+    /// <summary>The optimizer.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The loss.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>Metrics computed on training batches and on validation data.</summary>
+    public IReadOnlyList<IMetric> Metrics { get; }
+
+    /// <summary>Optimisation steps taken by this trainer, over all calls to <see cref="Fit"/>.</summary>
+    public long GlobalStep { get; private set; }
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> epochs. Validation uses <paramref name="validationData"/>, or else the last
+    /// <paramref name="validationSplit"/> fraction of <paramref name="train"/> (taken before shuffling, as Keras does).
+    /// Stops early when a callback sets <see cref="TrainingContext.StopTraining"/>.
+    /// </summary>
+    public History Fit(IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
+        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be non-negative.");
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Fit: batchSize must be positive.");
+        if (validationSplit < 0 || validationSplit >= 1) throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Fit: validationSplit must be in [0, 1).");
+        if (validationData is null && validationSplit > 0)
+        {
+            int valCount = (int)Math.Floor(train.Count * validationSplit);
+            if (valCount == 0 || valCount == train.Count)
+                throw new ArgumentException($"Fit: validationSplit {validationSplit} of {train.Count} samples leaves an empty training or validation set.");
+            int trainCount = train.Count - valCount;
+            validationData = new Subset(train, Enumerable.Range(trainCount, valCount).ToArray());
+            train = new Subset(train, Enumerable.Range(0, trainCount).ToArray());
+        }
+
+        var loader = new DataLoader(train, batchSize, shuffle, dropLast: false, seed: seed);
+        var cbs = callbacks?.ToList() ?? [];
+        var context = new TrainingContext(Model, Optimizer, epochs, loader.BatchesPerEpoch) { Step = GlobalStep };
+        var history = new History();
+        foreach (var cb in cbs) cb.OnTrainBegin(context);
+        for (int epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
+        {
+            context.Epoch = epoch;
+            Model.Train();
+            foreach (var m in Metrics) m.Reset();
+            foreach (var cb in cbs) cb.OnEpochBegin(context);
+            reporter?.OnEpochBegin(epoch, epochs, loader.BatchesPerEpoch);
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long samples = 0;
+            int batchIndex = 0;
+            var batchLogs = new Dictionary<string, double>();
+            foreach (var batch in loader)
+            {
+                batchIndex++;
+                context.Step = ++GlobalStep;
+                foreach (var cb in cbs) cb.OnBatchBegin(context);
+                Tensor output = Model.Forward(batch.Inputs);
+                Tensor loss = Loss.Forward(output, batch.Targets);
+                double lossValue = loss.Item();
+                Optimizer.ZeroGrad();
+                loss.Backward();
+                Optimizer.Step();
+
+                int n = batch.Inputs.Shape.Length > 0 ? batch.Inputs.Shape[0] : 1;
+                lossSum += lossValue * n;
+                samples += n;
+                Tensor detached = output.Detach();
+                foreach (var m in Metrics) m.Update(detached, batch.Targets);
+
+                batchLogs["loss"] = lossValue;
+                foreach (var cb in cbs) cb.OnBatchEnd(context, batchLogs);
+                if (reporter is not null)
+                {
+                    var running = new Dictionary<string, double> { ["loss"] = lossSum / samples };
+                    foreach (var m in Metrics) running[m.Name] = m.Compute();
+                    reporter.OnBatchEnd(epoch, batchIndex, loader.BatchesPerEpoch, running, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+                }
+                if (context.StopTraining) break;
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            var logs = new Dictionary<string, double> { ["loss"] = samples > 0 ? lossSum / samples : double.NaN };
+            foreach (var m in Metrics) logs[m.Name] = m.Compute();
+            if (validationData is not null && !context.StopTraining)
+                foreach (var (k, v) in Evaluate(validationData, batchSize)) logs["val_" + k] = v;
+            logs["lr"] = Optimizer.LearningRate;
+            logs["epoch_seconds"] = seconds;
+            history.Add(epoch, logs);
+            foreach (var cb in cbs) cb.OnEpochEnd(context, logs);
+            reporter?.OnEpochEnd(epoch, epochs, logs, seconds);
+        }
+        foreach (var cb in cbs) cb.OnTrainEnd(context);
+        StopReason = context.StopReason;
+        return history;
+    }
+
+    /// <summary>Why the last <see cref="Fit"/> stopped early (null when it ran all epochs).</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Loss and metrics over <paramref name="data"/> in evaluation mode, without gradients (the loss is a per-sample mean).</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(IDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        bool wasTraining = Model.Training;
+        Model.Eval();
+        var metrics = Metrics;
+        foreach (var m in metrics) m.Reset();
+        double lossSum = 0;
+        long samples = 0;
+        using (Autograd.NoGrad())
+        {
+            foreach (var batch in new DataLoader(data, batchSize))
+            {
+                Tensor output = Model.Forward(batch.Inputs);
+                int n = batch.Inputs.Shape.Length > 0 ? batch.Inputs.Shape[0] : 1;
+                lossSum += Loss.Forward(output, batch.Targets).Item() * n;
+                samples += n;
+                foreach (var m in metrics) m.Update(output, batch.Targets);
+            }
+        }
+        Model.Train(wasTraining);
+        var result = new Dictionary<string, double> { ["loss"] = samples > 0 ? lossSum / samples : double.NaN };
+        foreach (var m in metrics) result[m.Name] = m.Compute();
+        return result;
+    }
+
+    /// <summary>The model's outputs for <paramref name="inputs"/> (first dim = samples), in evaluation mode, in batches.</summary>
+    public Tensor Predict(Tensor inputs, int batchSize = 256) => Model.Predict(inputs, batchSize);
+}
