@@ -7,7 +7,7 @@ namespace SharpGrad;
 /// <see cref="RequiresGrad"/> and grad mode is on, the result records how to differentiate it, and <see cref="Backward"/>
 /// fills <see cref="Grad"/> of the leaves.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal readonly Storage Storage;
     private readonly int[] _shape;
