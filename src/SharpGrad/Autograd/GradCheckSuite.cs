@@ -141,7 +141,7 @@ public static class GradCheckSuite
             R(2, 3, 4), R(3), P(3), R(3), R(3));
         // The padding row's value does reach the output (only its gradient is blocked), so finite differences would see it:
         // mask the padding positions out, so that the check covers the other rows and the padding row's true gradient is 0.
-        Add("EmbeddingPadding", "padding_idx 0, padding positions masked", x => NN.Functional.Embedding(x[1], x[0], paddingIdx: 0).MaskedFill(x[3], 0) * x[2],
+        Add("Embedding", "padding_idx 0, padding positions masked", x => NN.Functional.Embedding(x[1], x[0], paddingIdx: 0).MaskedFill(x[3], 0) * x[2],
             R(4, 3), I([0, 2, 0, 3, 1, 2], 2, 3), R(2, 3, 3), D([1, 0, 1, 0, 0, 0], 2, 3, 1));
         return cases;
     }
