@@ -130,6 +130,19 @@ public static class GradCheckSuite
 
         // losses
         Add("MseLoss", "mean", x => NN.Losses.MseLoss(x[0], x[1]), R(4, 3), R(4, 3));
+
+        // layers (functional forms of SharpGrad.NN's layers, composed from the primitives above)
+        Add("LayerNorm", "last dim, affine", x => NN.Functional.LayerNorm(x[0], [5], x[1], x[2]), R(3, 5), R(5), R(5));
+        Add("LayerNorm", "last two dims, no affine", x => NN.Functional.LayerNorm(x[0], [3, 4]), R(2, 3, 4));
+        Add("LayerNorm", "non-contiguous input", x => NN.Functional.LayerNorm(x[0].Transpose(0, 1), [3], x[1], x[2], eps: 1e-3), R(3, 4), R(3), R(3));
+        Add("BatchNorm", "training (N,C), affine", x => NN.Functional.BatchNorm(x[0], null, null, x[1], x[2], training: true), R(5, 3), R(3), R(3));
+        Add("BatchNorm", "training (N,C,L), affine", x => NN.Functional.BatchNorm(x[0], null, null, x[1], x[2], training: true), R(4, 3, 2), R(3), R(3));
+        Add("BatchNorm", "eval with running stats (N,C,L)", x => NN.Functional.BatchNorm(x[0], x[1], x[2], x[3], x[4], training: false),
+            R(2, 3, 4), R(3), P(3), R(3), R(3));
+        // The padding row's value does reach the output (only its gradient is blocked), so finite differences would see it:
+        // mask the padding positions out, so that the check covers the other rows and the padding row's true gradient is 0.
+        Add("Embedding", "padding_idx 0, padding positions masked", x => NN.Functional.Embedding(x[1], x[0], paddingIdx: 0).MaskedFill(x[3], 0) * x[2],
+            R(4, 3), I([0, 2, 0, 3, 1, 2], 2, 3), R(2, 3, 3), D([1, 0, 1, 0, 0, 0], 2, 3, 1));
         return cases;
     }
 

@@ -1,16 +1,19 @@
 namespace SharpGrad.NN;
 
 /// <summary>
-/// Fully connected layer y = x·Wᵀ + b, like <c>torch.nn.Linear</c>. Weight (out, in) and bias (out) are initialised
-/// U(−1/√in, 1/√in), PyTorch's default.
+/// Fully connected layer y = x·Wᵀ + b, like <c>torch.nn.Linear</c>. Input (*, in_features), output (*, out_features).
+/// Weight (out, in) and bias (out) are initialised U(−1/√in, 1/√in), PyTorch's default (for the weight this is
+/// <see cref="Init.KaimingUniform"/> with a = √5).
 /// </summary>
 public sealed class Linear : Module
 {
+    private readonly Generator? _generator;
+
     /// <summary>Weight, shape (out_features, in_features).</summary>
-    public Tensor Weight { get; }
+    public Parameter Weight { get; }
 
     /// <summary>Bias, shape (out_features), or null.</summary>
-    public Tensor? Bias { get; }
+    public Parameter? Bias { get; }
 
     /// <summary>Input width.</summary>
     public int InFeatures { get; }
@@ -25,14 +28,26 @@ public sealed class Linear : Module
             throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Linear: in_features ({inFeatures}) and out_features ({outFeatures}) must be positive.");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        double bound = 1.0 / Math.Sqrt(inFeatures);
-        Weight = RegisterParameter("weight", Tensor.Uniform([outFeatures, inFeatures], -bound, bound, generator));
-        if (bias) Bias = RegisterParameter("bias", Tensor.Uniform([outFeatures], -bound, bound, generator));
+        _generator = generator;
+        Weight = RegisterParameter("weight", new Parameter(Tensor.Zeros(outFeatures, inFeatures)));
+        if (bias) Bias = RegisterParameter("bias", new Parameter(Tensor.Zeros(outFeatures)));
+        ResetParameters();
+    }
+
+    /// <summary>
+    /// Re-draws weight then bias from U(−1/√in, 1/√in) with the layer's generator. kaiming_uniform(a=√5) gives exactly this
+    /// bound (√3 · √(2/(1+5)) / √in = 1/√in); it is written directly so that the bound is exact in floating point.
+    /// </summary>
+    public void ResetParameters()
+    {
+        double bound = 1.0 / Math.Sqrt(InFeatures);
+        Init.Uniform(Weight, -bound, bound, _generator);
+        if (Bias is not null) Init.Uniform(Bias, -bound, bound, _generator);
     }
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
 
     /// <inheritdoc/>
-    protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}";
+    protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={PyRepr.Bool(Bias is not null)}";
 }

@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 namespace SharpGrad;
 
 /// <summary>Activation functions, dropout and comparison masks.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>max(x, 0). The gradient at exactly 0 is 0, as in PyTorch.</summary>
     public Tensor Relu()

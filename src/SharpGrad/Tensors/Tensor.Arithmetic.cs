@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 namespace SharpGrad;
 
 /// <summary>Elementwise arithmetic with NumPy broadcasting; each op's backward rule sits beside its forward.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>a + b (broadcasting).</summary>
     public Tensor Add(Tensor other)

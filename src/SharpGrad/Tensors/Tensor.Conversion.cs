@@ -1,6 +1,6 @@
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>This tensor if it is already contiguous, otherwise a dense row-major copy (differentiable).</summary>
     public Tensor Contiguous() => IsContiguous ? this : CopyOp("Contiguous");

@@ -4,7 +4,7 @@ using System.Text;
 namespace SharpGrad;
 
 /// <summary>A readable <see cref="ToString"/> in PyTorch's layout.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private const int SummarizeThreshold = 1000;
     private const int EdgeItems = 3;

@@ -7,7 +7,7 @@ namespace SharpGrad;
 /// fails with a clear error instead of computing wrong gradients; on tensors that require grad they are only allowed
 /// inside <see cref="Autograd.NoGrad"/>, like PyTorch's leaf rule.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this += alpha · other (other broadcasts to this tensor's shape).</summary>
     public Tensor AddInPlace(Tensor other, double alpha = 1)

@@ -1,7 +1,7 @@
 namespace SharpGrad;
 
 /// <summary>Joining, splitting and index-based selection: Concat, Stack, Split, Chunk, IndexSelect, Gather, Embedding.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Joins tensors along an existing dim (like <c>torch.cat</c>); all other dims must match.</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim = 0)

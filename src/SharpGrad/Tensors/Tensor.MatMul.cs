@@ -4,7 +4,7 @@ using SharpGrad.Kernels;
 namespace SharpGrad;
 
 /// <summary>Matrix products: MatMul with NumPy semantics (1-D, 2-D, batched with broadcasting) and Linear.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product like <c>torch.matmul</c>: 1-D·1-D is a dot product; a 1-D left operand is treated as a row and a 1-D

@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 namespace SharpGrad;
 
 /// <summary>Reductions along dims (sum, mean, max, min, var, argmax) with keepdim, and the broadcast-undoing SumTo.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Sum of all elements (a scalar tensor).</summary>
     public Tensor Sum() => Sum(AllDims(), keepDim: false);

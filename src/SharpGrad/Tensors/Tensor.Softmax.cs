@@ -1,7 +1,7 @@
 namespace SharpGrad;
 
 /// <summary>Softmax and log-softmax along a dim, with their Jacobian-vector backward rules.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// softmax(x)ᵢ = exp(xᵢ − max x) / Σⱼ exp(xⱼ − max x) along <paramref name="dim"/>. −inf entries get 0;

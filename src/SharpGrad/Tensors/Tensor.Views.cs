@@ -1,7 +1,7 @@
 namespace SharpGrad;
 
 /// <summary>View ops: they share storage with their input and record how to route the gradient back.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor ViewOf(int[] shape, int[] strides, int offset) => new(Storage, shape, strides, offset);
 

@@ -5,9 +5,9 @@ namespace SharpGrad;
 /// strides and offset (so views such as <see cref="Transpose"/> or <see cref="Narrow"/> share memory without copying).
 /// Ops are methods (<c>x.MatMul(w)</c>, <c>x.Relu()</c>, <c>x.Sum(1)</c>) and operators (<c>a + b</c>); when any input has
 /// <see cref="RequiresGrad"/> and grad mode is on, the result records how to differentiate it, and <see cref="Backward"/>
-/// fills <see cref="Grad"/> of the leaves.
+/// fills <see cref="Grad"/> of the leaves. Not sealed only so that <see cref="NN.Parameter"/> (a module's trainable tensor) can derive from it.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal readonly Storage Storage;
     private readonly int[] _shape;

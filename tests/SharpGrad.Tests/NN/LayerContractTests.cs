@@ -1,0 +1,268 @@
+using SharpGrad.NN;
+
+namespace SharpGrad.Tests.NN;
+
+/// <summary>
+/// Keras-style layer contract, one row per layer: output shape, trainable and non-trainable element counts, and a
+/// StateDict round trip (save from one instance, load into a freshly built one with another seed, identical outputs).
+/// Behaviour and hand-computed values per layer follow below the table.
+/// </summary>
+public class LayerContractTests
+{
+    /// <summary>One layer's contract.</summary>
+    public sealed record Contract(string Name, Func<Generator, Module> Build, Func<Generator, Tensor> Input, int[] OutputShape, long Trainable, long NonTrainable)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly Contract[] Table =
+    [
+        new("Linear", g => new Linear(4, 3, generator: g), g => Tensor.Randn([2, 4], g), [2, 3], 15, 0),
+        new("Linear no bias, 3-D input", g => new Linear(4, 3, bias: false, generator: g), g => Tensor.Randn([2, 5, 4], g), [2, 5, 3], 12, 0),
+        new("ReLU", _ => new ReLU(), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("LeakyReLU", _ => new LeakyReLU(0.2), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("Sigmoid", _ => new Sigmoid(), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("Tanh", _ => new Tanh(), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("GELU", _ => new GELU("tanh"), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("Softmax", _ => new Softmax(-1), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("Dropout", g => new Dropout(0.3, g), g => Tensor.Randn([2, 4], g), [2, 4], 0, 0),
+        new("BatchNorm1d (N,C)", _ => new BatchNorm1d(3), g => Tensor.Randn([5, 3], g), [5, 3], 6, 7),
+        new("BatchNorm1d (N,C,L)", _ => new BatchNorm1d(3, momentum: null), g => Tensor.Randn([4, 3, 5], g), [4, 3, 5], 6, 7),
+        new("BatchNorm1d no affine, no stats", _ => new BatchNorm1d(3, affine: false, trackRunningStats: false), g => Tensor.Randn([5, 3], g), [5, 3], 0, 0),
+        new("LayerNorm", _ => new LayerNorm([3, 4]), g => Tensor.Randn([2, 3, 4], g), [2, 3, 4], 24, 0),
+        new("Embedding", g => new Embedding(10, 4, paddingIdx: 0, generator: g), g => Tensor.RandInt(0, 10, [2, 3], g), [2, 3, 4], 40, 0),
+        new("Flatten", _ => new Flatten(), g => Tensor.Randn([2, 3, 4], g), [2, 12], 0, 0),
+        new("Sequential", g => new Sequential(new Linear(4, 8, generator: g), new BatchNorm1d(8), new GELU(), new Dropout(0.2, g), new Linear(8, 2, generator: g)),
+            g => Tensor.Randn([6, 4], g), [6, 2], 40 + 16 + 18, 17),
+    ];
+
+    public static TheoryData<Contract> Contracts()
+    {
+        var data = new TheoryData<Contract>();
+        foreach (var c in Table) data.Add(c);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void OutputShape(Contract c)
+    {
+        var layer = c.Build(new Generator(1));
+        Assert.Equal(c.OutputShape, layer.Forward(c.Input(new Generator(2))).ShapeArray);
+        layer.Eval();
+        Assert.Equal(c.OutputShape, layer.Forward(c.Input(new Generator(3))).ShapeArray);
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void ParameterCounts(Contract c)
+    {
+        var layer = c.Build(new Generator(1));
+        Assert.Equal(c.Trainable, layer.ParameterCount(trainableOnly: true));
+        Assert.Equal(c.NonTrainable, layer.Buffers().Sum(b => (long)b.Numel) + layer.ParameterCount() - layer.ParameterCount(trainableOnly: true));
+        Assert.All(layer.Parameters(), p => Assert.True(p.RequiresGrad));
+        Assert.All(layer.Buffers(), b => Assert.False(b.RequiresGrad));
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void StateDictRoundTrip(Contract c)
+    {
+        var source = c.Build(new Generator(1));
+        source.Forward(c.Input(new Generator(4)));  // training step: moves running statistics where there are any
+        source.Forward(c.Input(new Generator(5)));
+        var saved = source.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
+        var fresh = c.Build(new Generator(99));
+        fresh.LoadStateDict(saved);
+        source.Eval();
+        fresh.Eval();
+        var x = c.Input(new Generator(6));
+        Assert.Equal(source.Forward(x).ToArray(), fresh.Forward(x).ToArray());
+        Assert.Equal(source.StateDict().Keys, fresh.StateDict().Keys);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Hand-computed forward values
+
+    private static Tensor T(params float[] v) => Tensor.FromArray(v);
+
+    private static void Close(double[] expected, Tensor actual, double tol = 1e-6)
+    {
+        var a = actual.To(DType.Float64).ToArray<double>();
+        Assert.Equal(expected.Length, a.Length);
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(expected[i] - a[i]) <= tol, $"[{i}] expected {expected[i]}, got {a[i]}");
+    }
+
+    [Fact]
+    public void ActivationsHandValues()
+    {
+        Close([0, 0, 2], new ReLU().Forward(T(-1, 0, 2)));
+        Close([-0.2, 3], new LeakyReLU(0.1).Forward(T(-2, 3)));
+        Close([-0.02, 3], new LeakyReLU().Forward(T(-2, 3)));
+        Close([0.5, 0.75], new Sigmoid().Forward(T(0, (float)Math.Log(3))));
+        Close([0, 0.6], new Tanh().Forward(T(0, (float)Math.Log(2))));
+        Close([0, 0.8413447460685429, -0.15865525393145707], new GELU().Forward(T(0, 1, -1)));
+        double k = Math.Sqrt(2 / Math.PI);
+        Close([0.5 * (1 + Math.Tanh(k * 1.044715))], new GELU("tanh").Forward(T(1)));
+        Close([0.25, 0.75, 0.5, 0.5], new Softmax(1).Forward(Tensor.FromArray(new float[] { 0, (float)Math.Log(3), 7, 7 }, 2, 2)));
+        Close([0.5, 0.5, 0.5, 0.5], new Softmax(0).Forward(Tensor.FromArray(new float[] { 1, 2, 1, 2 }, 2, 2)));
+        Assert.Throws<ArgumentException>(() => new GELU("erf"));
+    }
+
+    [Fact]
+    public void FlattenKeepsTheBatchDimAndValues()
+    {
+        var x = Tensor.Arange(24).Reshape(2, 3, 4);
+        var y = new Flatten().Forward(x);
+        Assert.Equal([2, 12], y.ShapeArray);
+        Assert.Equal(x.ToArray(), y.ToArray());
+        Assert.Equal([6, 4], new Flatten(0, 1).Forward(x).ShapeArray);
+    }
+
+    [Fact]
+    public void LinearInitIsTheSameDrawSequenceAsBefore()
+    {
+        double b = 1 / Math.Sqrt(3);
+        var g = new Generator(5);
+        var expectedW = Tensor.Uniform([2, 3], -b, b, g);
+        var expectedB = Tensor.Uniform([2], -b, b, g);
+        var layer = new Linear(3, 2, generator: new Generator(5));
+        Assert.Equal(expectedW.ToArray(), layer.Weight.ToArray());
+        Assert.Equal(expectedB.ToArray(), layer.Bias!.ToArray());
+    }
+
+    [Fact]
+    public void LayerNormHandValues()
+    {
+        // [1, 2, 3]: mean 2, biased var 2/3 ⇒ (x − 2)/√(2/3 + ε)
+        var ln = new LayerNorm(3);
+        double s = Math.Sqrt(2.0 / 3 + 1e-5);
+        Close([-1 / s, 0, 1 / s, -1 / s, 0, 1 / s], ln.Forward(Tensor.FromArray(new float[] { 1, 2, 3, 10, 20, 30 }, 2, 3)), 1e-5); // scale-invariant rows
+        using (Autograd.NoGrad())
+        {
+            ln.Weight!.CopyFrom(T(2, 2, 2));
+            ln.Bias!.CopyFrom(T(1, 0, -1));
+        }
+        Close([1 - 2 / s, 0, -1 + 2 / s], ln.Forward(T(1, 2, 3)), 1e-5);
+        Assert.Throws<ShapeMismatchException>(() => ln.Forward(Tensor.Zeros(2, 4)));
+    }
+
+    [Fact]
+    public void EmbeddingLooksUpRowsAndPaddingRowGetsNoGradient()
+    {
+        var emb = new Embedding(4, 2, paddingIdx: 1, generator: new Generator(3));
+        Assert.Equal([0f, 0f], emb.Weight.Narrow(0, 1, 1).Reshape(2).ToArray()); // padding row starts at zero
+        using (Autograd.NoGrad()) emb.Weight.CopyFrom(Tensor.FromArray(new float[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 4, 2));
+        var ids = Tensor.FromArray(new long[] { 2, 1, 2, 0 }, 2, 2);
+        var y = emb.Forward(ids);
+        Assert.Equal([2, 2, 2], y.ShapeArray);
+        Assert.Equal([5f, 6f, 3f, 4f, 5f, 6f, 1f, 2f], y.ToArray()); // the padding row's current values are returned
+        y.Sum().Backward();
+        Assert.Equal([1f, 1f, 0f, 0f, 2f, 2f, 0f, 0f], emb.Weight.Grad!.ToArray());
+        Assert.Equal(1, new Embedding(4, 2, paddingIdx: -3).PaddingIdx);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Embedding(4, 2, paddingIdx: 4));
+        Assert.Throws<DTypeMismatchException>(() => emb.Forward(Tensor.Zeros(2)));
+    }
+
+    [Fact]
+    public void EmbeddingInitIsStandardNormal()
+    {
+        var w = new Embedding(1000, 16, generator: new Generator(8)).Weight.To(DType.Float64).ToArray<double>();
+        double mean = w.Average(), std = Math.Sqrt(w.Select(v => (v - mean) * (v - mean)).Average());
+        Assert.InRange(mean, -0.02, 0.02);
+        Assert.InRange(std, 0.98, 1.02);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Train/eval behaviour
+
+    [Fact]
+    public void DropoutScalesInTrainingAndIsIdentityInEval()
+    {
+        var drop = new Dropout(0.5, new Generator(12));
+        var x = Tensor.Ones(10_000);
+        var y = drop.Forward(x).ToArray();
+        Assert.All(y, v => Assert.True(v == 0f || v == 2f));          // kept values scaled by 1/(1 − p)
+        Assert.InRange(y.Count(v => v == 0f) / 10_000.0, 0.48, 0.52);
+        drop.Eval();
+        Assert.Same(x, drop.Forward(x));
+        drop.Train();
+        var again = drop.Forward(x).ToArray();
+        Assert.NotEqual(y, again);                                     // a new mask per call
+        Assert.Equal(new Dropout(0.5, new Generator(12)).Forward(x).ToArray(), y); // seeded
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(1.5));
+    }
+
+    [Fact]
+    public void DropoutGradientFlowsOnlyThroughKeptElements()
+    {
+        var x = Tensor.Ones(100).RequiresGrad_();
+        var y = new Dropout(0.25, new Generator(3)).Forward(x);
+        y.Sum().Backward();
+        Assert.Equal(y.ToArray(), x.Grad!.ToArray()); // d(sum)/dx = mask·1/(1 − p) = y for x = 1
+    }
+
+    [Fact]
+    public void BatchNormTrainingUsesBatchStatisticsAndUpdatesRunningStats()
+    {
+        // One channel, batch [1, 2, 3, 6]: mean 3, biased var 3.5, unbiased var 14/3.
+        var bn = new BatchNorm1d(1);
+        var x = Tensor.FromArray(new float[] { 1, 2, 3, 6 }, 4, 1);
+        double s = Math.Sqrt(3.5 + 1e-5);
+        Close([-2 / s, -1 / s, 0, 3 / s], bn.Forward(x), 1e-5);
+        Close([0.3], bn.RunningMean!);                         // 0.9·0 + 0.1·3
+        Close([0.9 + 0.1 * 14 / 3], bn.RunningVar!, 1e-6);     // 0.9·1 + 0.1·14/3 (unbiased)
+        Assert.Equal(1.0, bn.NumBatchesTracked!.Item());
+        bn.Forward(x);
+        Close([0.57], bn.RunningMean!, 1e-6);                  // 0.9·0.3 + 0.3
+        Close([0.9 * (0.9 + 0.1 * 14 / 3) + 0.1 * 14 / 3], bn.RunningVar!, 1e-6);
+        Assert.Equal(2.0, bn.NumBatchesTracked!.Item());
+
+        bn.Eval();
+        double rv = 0.9 * (0.9 + 0.1 * 14 / 3) + 0.1 * 14 / 3;
+        Close([(1 - 0.57) / Math.Sqrt(rv + 1e-5), (6 - 0.57) / Math.Sqrt(rv + 1e-5)], bn.Forward(Tensor.FromArray(new float[] { 1, 6 }, 2, 1)), 1e-5);
+        Close([0.57], bn.RunningMean!, 1e-6);                  // eval does not update
+        Assert.Equal(2.0, bn.NumBatchesTracked!.Item());
+    }
+
+    [Fact]
+    public void BatchNormWithMomentumNoneIsACumulativeAverage()
+    {
+        var bn = new BatchNorm1d(1, momentum: null);
+        bn.Forward(Tensor.FromArray(new float[] { 1, 5 }, 2, 1)); // mean 3
+        bn.Forward(Tensor.FromArray(new float[] { 4, 6 }, 2, 1)); // mean 5
+        Close([4], bn.RunningMean!, 1e-6);
+        Close([(8.0 + 2.0) / 2], bn.RunningVar!, 1e-6);           // unbiased vars 8 and 2
+    }
+
+    [Fact]
+    public void BatchNormAffineAnd3DInput()
+    {
+        var bn = new BatchNorm1d(2);
+        using (Autograd.NoGrad())
+        {
+            bn.Weight!.CopyFrom(T(2, 1));
+            bn.Bias!.CopyFrom(T(0, 10));
+        }
+        // (N=1, C=2, L=2): channel 0 = [0, 2] (mean 1, var 1), channel 1 = [5, 5] (var 0)
+        var y = bn.Forward(Tensor.FromArray(new float[] { 0, 2, 5, 5 }, 1, 2, 2));
+        double s = Math.Sqrt(1 + 1e-5);
+        Close([-2 / s, 2 / s, 10, 10], y, 1e-5);
+        Close([0.1, 0.5], bn.RunningMean!, 1e-6);
+        Close([0.9 + 0.1 * 2, 0.9], bn.RunningVar!, 1e-6);        // unbiased over N·L = 2 values
+        Assert.Throws<ArgumentException>(() => bn.Forward(Tensor.Zeros(1, 2)));           // one value per channel in training
+        Assert.Throws<ShapeMismatchException>(() => bn.Forward(Tensor.Zeros(4, 3)));
+    }
+
+    [Fact]
+    public void FrozenBatchNormStillFollowsTheModeNotTrainability()
+    {
+        var bn = new BatchNorm1d(1);
+        bn.Weight!.RequiresGrad = false;
+        bn.Bias!.RequiresGrad = false;
+        var x = Tensor.FromArray(new float[] { 1, 3 }, 2, 1);
+        Close([-1, 1], bn.Forward(x), 1e-4);                // training: batch statistics even though frozen
+        bn.Eval();
+        Close([(1 - 0.2) / Math.Sqrt(0.9 + 0.2 + 1e-5), (3 - 0.2) / Math.Sqrt(0.9 + 0.2 + 1e-5)], bn.Forward(x), 1e-5); // running stats
+    }
+}
