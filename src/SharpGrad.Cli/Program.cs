@@ -6,6 +6,7 @@ var root = new RootCommand("sharpgrad — train, check and benchmark neural netw
 {
     TrainCommand.Create(),
     GradCheckCommand.Create(),
+    ScheduleCommand.Create(),
 };
 root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.Name, null, null, 0, Console.Out));
 return root.Parse(args).Invoke();
