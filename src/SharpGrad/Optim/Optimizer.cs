@@ -39,10 +39,11 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(groups);
         string name = GetType().Name;
-        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"{name}: the learning rate must be finite and non-negative.");
-        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"{name}: the weight decay must be finite and non-negative.");
+        // Only negative values are rejected, as in torch.optim (NaN passes: tests use it to provoke divergence).
+        if (learningRate < 0)
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"{name}: the learning rate must be non-negative.");
+        if (weightDecay < 0)
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"{name}: the weight decay must be non-negative.");
         _groups = groups.ToArray();
         if (_groups.Length == 0) throw new ArgumentException($"{name} got no parameter groups.", nameof(groups));
         var all = new List<Tensor>();
@@ -96,8 +97,7 @@ public abstract class Optimizer
     /// <summary>Sets each group's learning rate to <c>InitialLearningRate · factor</c> (factor 1 restores the initial rates).</summary>
     public void SetLearningRateScale(double factor)
     {
-        if (!(factor >= 0) || double.IsInfinity(factor))
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "SetLearningRateScale: the factor must be finite and non-negative.");
+        if (factor < 0) throw new ArgumentOutOfRangeException(nameof(factor), factor, "SetLearningRateScale: the factor must be non-negative.");
         foreach (var g in _groups) g.LearningRate = g.InitialLearningRate * factor;
     }
 
@@ -230,8 +230,8 @@ public abstract class Optimizer
                 throw new ArgumentException($"{name}.LoadStateDict: parameter group {g} holds parameters [{string.Join(", ", expected)}] " +
                     $"but the state dict's group {g} holds [{string.Join(", ", actual)}]; the optimizer must be built over the same parameter groups.");
             groupValues[g] = (Scalar(GroupKey(g, "lr")), Scalar(GroupKey(g, "initial_lr")), Scalar(GroupKey(g, "weight_decay")));
-            if (!(groupValues[g].Lr >= 0) || !(groupValues[g].InitialLr >= 0) || !(groupValues[g].WeightDecay >= 0))
-                throw new ArgumentException($"{name}.LoadStateDict: parameter group {g} has a negative or NaN learning rate or weight decay.");
+            if (groupValues[g].Lr < 0 || groupValues[g].InitialLr < 0 || groupValues[g].WeightDecay < 0)
+                throw new ArgumentException($"{name}.LoadStateDict: parameter group {g} has a negative learning rate or weight decay.");
         }
 
         var states = new (long Step, Dictionary<string, Tensor> Buffers)?[_state.Length];

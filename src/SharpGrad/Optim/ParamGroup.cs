@@ -38,8 +38,8 @@ public sealed class ParamGroup
         get => _learningRate ?? double.NaN;
         set
         {
-            if (!(value >= 0) || double.IsInfinity(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, "ParamGroup: the learning rate must be finite and non-negative.");
+            if (value < 0) // like PyTorch, NaN and ∞ pass (a NaN rate is a handy way to test divergence handling)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "ParamGroup: the learning rate must be non-negative.");
             _learningRate = value;
         }
     }
@@ -57,8 +57,8 @@ public sealed class ParamGroup
         get => _weightDecay ?? double.NaN;
         set
         {
-            if (!(value >= 0) || double.IsInfinity(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, "ParamGroup: the weight decay must be finite and non-negative.");
+            if (value < 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "ParamGroup: the weight decay must be non-negative.");
             _weightDecay = value;
         }
     }
