@@ -8,6 +8,7 @@ var root = new RootCommand("sharpgrad — train, check and benchmark neural netw
     RecipesCommand.CreateList(),
     RecipesCommand.CreateSummary(),
     GradCheckCommand.Create(),
+    ScheduleCommand.Create(),
 };
 root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));
 return root.Parse(args).Invoke();
