@@ -13,7 +13,7 @@ namespace SharpGrad.Data;
 /// <para>Every check failure is an <see cref="IdxFormatException"/> with the byte offset and, for size problems, the
 /// expected and actual sizes: a wrong magic number, an unsupported data type, an unexpected number of dimensions, a
 /// truncated header or payload, bytes after the payload, a corrupt gzip stream, and image/label counts that disagree.</para>
-/// <para>Decoding works on spans with a 256-entry lookup table: loading all 70,000 Fashion-MNIST images takes well
+/// <para>Decoding works on spans (vectorised byte-to-float conversion, no per-pixel allocation): loading all 70,000 Fashion-MNIST images takes well
 /// under a second.</para>
 /// </remarks>
 public static class IdxReader
@@ -52,10 +52,20 @@ public static class IdxReader
         var peek = new byte[2];
         int peeked = stream.ReadAtLeast(peek, 2, throwOnEndOfStream: false);
         bool gzip = peeked == 2 && peek[0] == 0x1f && peek[1] == 0x8b;
-        Stream source = new PrefixedStream(peek.AsMemory(0, peeked), stream);
+        Stream source;
+        if (stream.CanSeek)
+        {
+            stream.Seek(-peeked, SeekOrigin.Current);
+            source = stream;
+        }
+        else
+        {
+            source = new PrefixedStream(peek.AsMemory(0, peeked), stream);
+        }
+
         if (gzip)
         {
-            source = new GZipStream(source, CompressionMode.Decompress);
+            source = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
         }
 
         string where = gzip ? $"{sourceName} (gzipped; offsets are in the decompressed data)" : sourceName;
@@ -125,19 +135,14 @@ public static class IdxReader
         return new TensorDataset(images, labels);
     }
 
-    /// <summary>Writes <c>value / 255</c> for each byte (the same float32 division as <c>torchvision</c>'s <c>ToTensor</c>).</summary>
+    /// <summary>
+    /// Writes <c>value / 255</c> for each byte (the same float32 division as torchvision's <c>ToTensor</c>), vectorised:
+    /// a widening conversion, then one division per element.
+    /// </summary>
     internal static void ScaleBytes(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        Span<float> table = stackalloc float[256];
-        for (int v = 0; v < 256; v++)
-        {
-            table[v] = v / 255f;
-        }
-
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = table[source[i]];
-        }
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(source, destination);
+        System.Numerics.Tensors.TensorPrimitives.Divide(destination, 255f, destination);
     }
 
     private static IdxArray ReadCore(Stream s, string name, int? expectedRank)
