@@ -182,6 +182,33 @@ public sealed class IdxReaderTests : IDisposable
         Assert.Equal(4, e.Actual);
     }
 
+    /// <summary>A stream that cannot seek, like a pipe or a network stream.</summary>
+    private sealed class ForwardOnly(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadsNonSeekableStreams(bool gzip)
+    {
+        IdxWriter.Write(PathOf("s"), [3, 2], [1, 2, 3, 4, 5, 6], gzip);
+        using var stream = new ForwardOnly(new MemoryStream(File.ReadAllBytes(PathOf("s"))));
+        IdxArray a = IdxReader.Read(stream, "pipe", expectedRank: 2);
+        Assert.Equal([3, 2], a.Dimensions);
+        Assert.Equal([1, 2, 3, 4, 5, 6], a.Data);
+    }
+
     [Fact]
     public void WriterValidatesItsArguments()
     {
