@@ -112,6 +112,45 @@ public static class TrainTestSplit
         return (data.Subset(train), data.Subset(test));
     }
 
+    /// <summary>
+    /// Splits a <see cref="TensorDataset"/> like <c>train_test_split(X, y, ...)</c>; the rows are copied in sklearn's order.
+    /// </summary>
+    /// <param name="data">The data set to split.</param>
+    /// <param name="testSize">The fraction of samples in the test set, in (0, 1).</param>
+    /// <param name="randomState">The seed; null for a non-reproducible entropy seed.</param>
+    /// <param name="shuffle">Whether to shuffle before splitting.</param>
+    /// <param name="stratify">Whether to stratify by the targets, which must then be 1-D Int64 class labels (requires <paramref name="shuffle"/>).</param>
+    /// <returns>The training and test data sets.</returns>
+    /// <exception cref="ArgumentException">The sizes are invalid, or stratification was requested without shuffling or without 1-D Int64 targets.</exception>
+    public static (TensorDataset Train, TensorDataset Test) Split(
+        TensorDataset data, double testSize = 0.25, int? randomState = null, bool shuffle = true, bool stratify = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int[] train, test;
+        if (!stratify)
+        {
+            (train, test) = Indices(data.Count, testSize, randomState, shuffle);
+        }
+        else
+        {
+            if (!shuffle)
+            {
+                throw new ArgumentException("Stratified train/test split is not implemented for shuffle=False", nameof(shuffle));
+            }
+
+            if (data.Targets.DType != DType.Int64 || data.Targets.Rank != 1)
+            {
+                throw new ArgumentException(
+                    $"A stratified split needs 1-D Int64 class labels as targets, got {data.Targets.DType} of shape {SharpGrad.Shape.Format(data.Targets.Shape)}.",
+                    nameof(data));
+            }
+
+            (train, test) = StratifiedIndices(data.Targets.ToArray<int>(), testSize, randomState);
+        }
+
+        return (data.Select(train), data.Select(test));
+    }
+
     private static (int[] Train, int[] Test) Resolve(ClassificationData data, double testSize, int? randomState, bool shuffle, bool stratify)
     {
         if (!stratify)
