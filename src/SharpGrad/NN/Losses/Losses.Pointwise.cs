@@ -65,7 +65,7 @@ public static partial class Losses
     /// <summary>
     /// Binary cross-entropy of probabilities, like <c>torch.nn.functional.binary_cross_entropy</c>:
     /// ℓ = −w·(y·log x + (1 − y)·log(1 − x)), each log clamped to ≥ −100 as in PyTorch (so x = 0 or 1 gives a finite loss).
-    /// d/dx = w·(x − y) / max(x·(1 − x), 1e−12). <paramref name="input"/> must lie in [0, 1]; the optional
+    /// d/dx = w·(x − y) / max(x·(1 − x), 1e−12f). <paramref name="input"/> must lie in [0, 1]; the optional
     /// <paramref name="weight"/> broadcasts to the input's shape and is not differentiated.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An input value is outside [0, 1] (pass probabilities, or use <see cref="BinaryCrossEntropyWithLogits"/>).</exception>
@@ -76,7 +76,7 @@ public static partial class Losses
                 throw new ArgumentOutOfRangeException(nameof(input), x,
                     $"BCELoss: all input values must be probabilities in [0, 1], got {x}. Apply Sigmoid() first, or use BCEWithLogitsLoss on the raw logits (more stable).");
             double logX = Math.Max(Math.Log(x), -100), log1mX = Math.Max(Math.Log(1 - x), -100);
-            dx = (x - y) / Math.Max(x * (1 - x), 1e-12);
+            dx = (x - y) / Math.Max(x * (1 - x), BceEpsilon);
             dy = log1mX - logX;
             return -(y * logX + (1 - y) * log1mX);
         });
@@ -101,6 +101,9 @@ public static partial class Losses
             return (1 - y) * x + lw * softplusNeg;
         });
     }
+
+    /// <summary>PyTorch's floor on x·(1 − x) in the BCE gradient: the float literal 1e−12f, widened (≈ 9.99999996e−13).</summary>
+    private const double BceEpsilon = 1e-12f;
 
     private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 
