@@ -130,6 +130,29 @@ public static class GradCheckSuite
 
         // losses
         Add("MseLoss", "mean", x => NN.Losses.MseLoss(x[0], x[1]), R(4, 3), R(4, 3));
+        Add("L1Loss", "mean, input and target", x => NN.Losses.L1Loss(x[0], x[1]), Away(4, 3), D(new double[12], 4, 3));
+        Add("L1Loss", "none", x => NN.Losses.L1Loss(x[0], x[1], NN.Reduction.None), Away(3, 2), D(new double[6], 3, 2));
+        Add("SmoothL1Loss", "sum, beta 0.5, both branches", x => NN.Losses.SmoothL1Loss(x[0], x[1], NN.Reduction.Sum, 0.5),
+            D([-0.9, -0.3, 0.1, 0.45, 0.8, -0.7], 6), D([0.1, 0.0, -0.1, 0.2, -0.3, 0.0], 6));
+        Add("HuberLoss", "mean, delta 0.4, both branches", x => NN.Losses.HuberLoss(x[0], x[1], NN.Reduction.Mean, 0.4),
+            D([-0.9, -0.3, 0.1, 0.45, 0.8, -0.7], 2, 3), D([0.1, 0.0, -0.1, 0.2, -0.3, 0.0], 2, 3));
+        Add("BCELoss", "mean, probabilities and soft targets", x => NN.Losses.BinaryCrossEntropy(x[0], x[1]),
+            Tensor.Uniform([3, 4], 0.1, 0.9, gen, DType.Float64), Tensor.Uniform([3, 4], 0, 1, gen, DType.Float64));
+        Add("BCELoss", "none, weight (4)", x => NN.Losses.BinaryCrossEntropy(x[0], x[1], D([0.5, 1, 2, 0.1], 4), NN.Reduction.None),
+            Tensor.Uniform([3, 4], 0.1, 0.9, gen, DType.Float64), Tensor.Uniform([3, 4], 0, 1, gen, DType.Float64));
+        Add("BCEWithLogitsLoss", "mean, large logits", x => NN.Losses.BinaryCrossEntropyWithLogits(x[0], x[1]), R(3, 4).MulScalar(8), Tensor.Uniform([3, 4], 0, 1, gen, DType.Float64));
+        Add("BCEWithLogitsLoss", "sum, weight and pos_weight (4)", x => NN.Losses.BinaryCrossEntropyWithLogits(x[0], x[1], D([1, 0.5, 2, 1], 4), D([3, 1, 0.5, 2], 4), NN.Reduction.Sum),
+            R(3, 4).MulScalar(3), Tensor.Uniform([3, 4], 0, 1, gen, DType.Float64));
+        Add("CrossEntropyLoss", "mean, class indices", x => NN.Losses.CrossEntropy(x[0], x[1]), R(4, 5).MulScalar(3), I([4, 0, 2, 2], 4));
+        Add("CrossEntropyLoss", "weights, ignore_index, label smoothing 0.2", x => NN.Losses.CrossEntropy(x[0], x[1], D([1, 2, 0.5, 1.5], 4), ignoreIndex: 1, labelSmoothing: 0.2),
+            R(5, 4).MulScalar(2), I([0, 1, 3, 2, 1], 5));
+        Add("CrossEntropyLoss", "none, K-dim (2,3,2,2)", x => NN.Losses.CrossEntropy(x[0], x[1], reduction: NN.Reduction.None), R(2, 3, 2, 2), I([0, 2, 1, 1, 2, 0, 0, 1], 2, 2, 2));
+        Add("CrossEntropyLoss", "non-contiguous logits (transposed)", x => NN.Losses.CrossEntropy(x[0].Transpose(0, 1), x[1], reduction: NN.Reduction.Sum), R(5, 3), I([1, 4, 0], 3));
+        Add("CrossEntropyLoss", "probability targets, weight, smoothing 0.1", x => NN.Losses.CrossEntropy(x[0], x[1].Softmax(1), D([1, 2, 0.5], 3), labelSmoothing: 0.1),
+            R(4, 3).MulScalar(2), R(4, 3));
+        Add("CrossEntropyLoss", "-inf logit off the target", x => NN.Losses.CrossEntropy(x[0], x[1]), D([0.3, negInf, 1.2, -0.5, 0.1, 2.0], 2, 3), I([0, 2], 2));
+        Add("NLLLoss", "mean, weights, ignore_index", x => NN.Losses.NllLoss(x[0].LogSoftmax(1), x[1], D([0.2, 1, 3], 3), ignoreIndex: 0), R(5, 3), I([0, 1, 2, 2, 1], 5));
+        Add("NLLLoss", "none, K-dim (2,3,4)", x => NN.Losses.NllLoss(x[0], x[1], reduction: NN.Reduction.None), R(2, 3, 4), I([0, 2, 1, 1, 2, 0, 0, 1], 2, 4));
 
         // layers (functional forms of SharpGrad.NN's layers, composed from the primitives above)
         Add("LayerNorm", "last dim, affine", x => NN.Functional.LayerNorm(x[0], [5], x[1], x[2]), R(3, 5), R(5), R(5));

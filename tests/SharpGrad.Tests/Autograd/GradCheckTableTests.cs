@@ -30,6 +30,7 @@ public class GradCheckTableTests
             "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Gelu", "Softmax", "LogSoftmax", "Sum", "Mean", "Max", "Min", "Var",
             "MatMul", "Linear", "Concat", "Stack", "Split", "Chunk", "IndexSelect", "Gather", "Embedding", "MaskedFill", "Dropout",
             "Reshape", "Transpose", "Permute", "Squeeze", "Unsqueeze", "Narrow", "Slice", "Expand", "Contiguous",
+            "MseLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
         ];
         var missing = required.Where(r => !ops.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "missing from the table: " + string.Join(", ", missing));

@@ -12,7 +12,7 @@ public enum Reduction
 }
 
 /// <summary>Loss functions as plain functions of tensors (the layer forms build on these).</summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>Mean squared error (x − y)², like <c>torch.nn.functional.mse_loss</c>; shapes must match exactly.</summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
