@@ -17,7 +17,11 @@ public class SeedMlpRecipeTests
     public void TrainCommandEndsWithAJsonLine()
     {
         var output = new StringWriter();
-        Assert.Equal(0, TrainCommand.Run(SeedMlpRecipe.RecipeName, epochs: 50, lr: null, seed: 0, output));
+        string dir = Directory.CreateTempSubdirectory("sg-train-").FullName;
+        Assert.Equal(0, TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions { Epochs = 50 }, dir, output, new StringWriter(), live: false));
+        foreach (var file in new[] { "history.csv", "metrics.json", "history.png", "model.safetensors" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        Directory.Delete(dir, recursive: true);
         string last = output.ToString().TrimEnd().Split('\n')[^1];
         using var json = System.Text.Json.JsonDocument.Parse(last);
         foreach (var key in new[] { "recipe", "train_accuracy", "test_accuracy", "seconds" })
