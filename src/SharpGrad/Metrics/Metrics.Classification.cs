@@ -169,7 +169,8 @@ public static partial class Metrics
                 _ => labels.Length == 0 ? (0, 0, 0) : (p.Average(), r.Average(), f.Average()),
             };
         }
-        Emit(warnings, warn);
+        // Precision reports only ill-defined precision, Recall only recall; F1 reports both (either makes the F1 0).
+        Emit(warnings.Where(w => op == "F1Score" || w.StartsWith(op, StringComparison.Ordinal)).ToList(), warn);
         return result;
     }
 
