@@ -18,18 +18,18 @@ public static class GradCheckCommand
     {
         var cases = GradCheckSuite.Cases();
         int failed = 0;
-        output.WriteLine($"{"op",-12} {"case",-48} {"result",-6} {"max |err|",10}");
-        output.WriteLine(new string('-', 80));
+        output.WriteLine($"{"op",-18} {"case",-48} {"result",-6} {"max |err|",10}");
+        output.WriteLine(new string('-', 86));
         foreach (var c in cases)
         {
             GradCheckResult r;
             try { r = GradCheckSuite.Run(c); }
             catch (Exception e) { r = new GradCheckResult(false, double.NaN, double.NaN, e.GetType().Name + ": " + e.Message); }
             if (!r.Passed) failed++;
-            output.WriteLine(FormattableString.Invariant($"{c.Op,-12} {Truncate(c.Case, 48),-48} {(r.Passed ? "pass" : "FAIL"),-6} {r.MaxAbsError,10:E2}"));
+            output.WriteLine(FormattableString.Invariant($"{c.Op,-18} {Truncate(c.Case, 48),-48} {(r.Passed ? "pass" : "FAIL"),-6} {r.MaxAbsError,10:E2}"));
             if (!r.Passed) output.WriteLine("    " + r.Message);
         }
-        output.WriteLine(new string('-', 80));
+        output.WriteLine(new string('-', 86));
         int ops = cases.Select(c => c.Op).Distinct().Count();
         output.WriteLine($"{cases.Count - failed}/{cases.Count} cases passed over {ops} ops" + (failed > 0 ? $"; {failed} FAILED" : ""));
         return failed == 0 ? 0 : 1;

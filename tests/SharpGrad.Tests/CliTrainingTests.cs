@@ -1,0 +1,110 @@
+using SharpGrad.Cli.Commands;
+using SharpGrad.Cli.Recipes;
+using SharpGrad.Data;
+
+namespace SharpGrad.Tests;
+
+/// <summary>The CLI's training paths on user data: good files train; bad files give one clear line and a non-zero exit.</summary>
+public class CliTrainingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sg-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Csv(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private (int Code, string Out, string Err) Train(string recipe, RecipeOptions options)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = TrainCommand.Run(recipe, options, Path.Combine(_dir, "out"), output, error, live: false);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string IrisLike(int rows)
+    {
+        var g = new Generator(3);
+        var sb = new System.Text.StringBuilder("sepal,petal,width,species\n");
+        string[] names = ["setosa", "versicolor", "virginica"];
+        for (int i = 0; i < rows; i++)
+        {
+            int c = i % 3;
+            sb.Append(System.FormattableString.Invariant($"{c * 2 + g.NextNormal() * 0.4:F3},{c + g.NextNormal() * 0.3:F3},{g.NextNormal():F3},{names[c]}\n"));
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public void MlpRecipeTrainsOnACsvFileAndPrintsAClassificationReport()
+    {
+        var (code, output, error) = Train("mlp", new RecipeOptions { CsvPath = Csv("iris.csv", IrisLike(150)), Target = "species", Epochs = 40 });
+        Assert.True(code == 0, error);
+        Assert.Contains("precision", output);
+        Assert.Contains("virginica", output);
+        Assert.Contains("macro avg", output);
+        string last = output.TrimEnd().Split('\n')[^1];
+        using var json = System.Text.Json.JsonDocument.Parse(last);
+        Assert.True(json.RootElement.GetProperty("test_accuracy").GetDouble() > 0.8);
+    }
+
+    [Theory]
+    [InlineData("a,b,label\n1,2,x\n3,oops,y\n", "line 3", "column 2")]
+    [InlineData("a,b,label\n1,2,x\n3,4\n", "line 3", "")]
+    public void BadCsvCellsAndRaggedRowsGiveTheLineAndColumnWithoutAStackTrace(string text, string line, string column)
+    {
+        var (code, _, error) = Train("mlp", new RecipeOptions { CsvPath = Csv("bad.csv", text), Target = "label" });
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(line, error);
+        Assert.Contains(column, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void AMissingLabelColumnNamesTheAvailableColumns()
+    {
+        var (code, _, error) = Train("mlp", new RecipeOptions { CsvPath = Csv("ok.csv", IrisLike(9)), Target = "kind" });
+        Assert.Equal(1, code);
+        Assert.Contains("kind", error);
+        Assert.Contains("species", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void ACorruptIdxFileGivesAClearError()
+    {
+        string data = Path.Combine(_dir, "fmnist");
+        Directory.CreateDirectory(data);
+        IdxWriter.Write(Path.Combine(data, "train-images-idx3-ubyte.gz"), [2, 28, 28], new byte[2 * 784], gzip: true);
+        IdxWriter.Write(Path.Combine(data, "train-labels-idx1-ubyte.gz"), [2], new byte[2], gzip: true);
+        IdxWriter.Write(Path.Combine(data, "t10k-images-idx3-ubyte.gz"), [2, 28, 28], new byte[2 * 784], gzip: true);
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), [0, 0, 8, 3, 0, 0, 0, 2, 1, 2]); // raw bytes with an image magic
+        var (code, _, error) = Train("fmnist-mlp", new RecipeOptions { DataDirectory = data, Epochs = 1 });
+        Assert.Equal(1, code);
+        Assert.Contains("t10k-labels", error);
+        Assert.Contains("magic", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void MissingFashionMnistSaysHowToInstallIt()
+    {
+        var (code, _, error) = Train("fmnist-mlp", new RecipeOptions { DataDirectory = Path.Combine(_dir, "nowhere"), Epochs = 1 });
+        Assert.Equal(1, code);
+        Assert.Contains("apt-get install -y dataset-fashion-mnist", error);
+    }
+
+    [Fact]
+    public void RecipesAndSummaryDescribeTheModels()
+    {
+        Assert.Contains("fmnist-mlp", string.Join(" ", RecipeRegistry.All.Select(r => r.Name)));
+        string summary = RecipesCommand.Summary("fmnist-mlp");
+        Assert.Contains("(None, 10)", summary);
+        Assert.Contains("Total params: 235,146", summary);
+        Assert.Throws<ArgumentException>(() => RecipeRegistry.Get("nope"));
+    }
+}
