@@ -54,7 +54,7 @@ public sealed class ConsoleReporter : ITrainingReporter
     {
         if (_task is null) return;
         _task.Value = batch;
-        _task.Description = Markup.Escape($"epoch {epoch} {batch}/{batches} {Format(logs)} {samplesPerSecond:N0} samples/s");
+        _task.Description = Markup.Escape($"epoch {epoch} {batch}/{batches} {Compact(logs)} {samplesPerSecond:N0}/s");
     }
 
     /// <inheritdoc/>
@@ -62,13 +62,25 @@ public sealed class ConsoleReporter : ITrainingReporter
     {
         if (_task is not null)
         {
-            _task.Description = Markup.Escape($"epoch {epoch}/{epochs} {Format(logs)} {seconds:F1}s");
+            _task.Description = Markup.Escape($"epoch {epoch}/{epochs} {Compact(logs)} {seconds:F1}s");
             _task.Value = _task.MaxValue;
             return;
         }
         int every = Math.Max(1, epochs / 20);
         if (epoch % every == 0 || epoch == 1 || epoch == epochs)
             _plain.WriteLine($"epoch {epoch}/{epochs}  {Format(logs)}  ({seconds.ToString("F2", CultureInfo.InvariantCulture)} s)");
+    }
+
+    /// <summary>A short form for the live bar, which must fit a terminal line: "loss 0.4123 acc 0.8511 val_acc 0.8402".</summary>
+    public static string Compact(IReadOnlyDictionary<string, double> logs)
+    {
+        var sb = new StringBuilder();
+        foreach (var (k, v) in logs)
+        {
+            if (k is "epoch_seconds" or "lr" || (k.StartsWith("val_", StringComparison.Ordinal) && k.EndsWith("loss", StringComparison.Ordinal))) continue;
+            sb.Append(k.Replace("accuracy", "acc", StringComparison.Ordinal)).Append(' ').Append(v.ToString("F4", CultureInfo.InvariantCulture)).Append(' ');
+        }
+        return sb.ToString().TrimEnd();
     }
 
     /// <summary>"loss 0.4123  accuracy 0.8511 …" for the logs that are metrics (not lr or timing).</summary>

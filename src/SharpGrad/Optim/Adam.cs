@@ -126,7 +126,30 @@ public class Adam : Optimizer
         T oneMinusB1 = T.CreateTruncating(1 - c.Beta1), oneMinusB2 = T.CreateTruncating(1 - c.Beta2);
         T negStepSize = T.CreateTruncating(-c.StepSize), bc2Sqrt = T.CreateTruncating(c.BiasCorrection2Sqrt), eps = T.CreateTruncating(c.Eps);
         bool decay = c.L2 != 0, decoupled = c.Shrink != 1;
-        for (int i = 0; i < p.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && !amsgrad)
+        {
+            // The same operations, in the same order, Vector<T>.Count lanes at a time (IEEE sqrt and division are exact,
+            // and no fused multiply-add is used, so lanes give bit-identical results to the scalar loop below).
+            var vShrink = new Vector<T>(shrink); var vL2 = new Vector<T>(l2);
+            var vB1 = new Vector<T>(b1); var vB2 = new Vector<T>(b2); var v1mB1 = new Vector<T>(oneMinusB1); var v1mB2 = new Vector<T>(oneMinusB2);
+            var vStep = new Vector<T>(negStepSize); var vBc2 = new Vector<T>(bc2Sqrt); var vEps = new Vector<T>(eps);
+            int w = Vector<T>.Count;
+            for (; i <= p.Length - w; i += w)
+            {
+                var pi = new Vector<T>(p.Slice(i, w));
+                if (decoupled) pi *= vShrink;
+                var gi = new Vector<T>(g.Slice(i, w));
+                if (decay) gi += vL2 * pi;
+                var mi = new Vector<T>(m.Slice(i, w)) * vB1 + v1mB1 * gi;
+                var vi = new Vector<T>(v.Slice(i, w)) * vB2 + v1mB2 * (gi * gi);
+                mi.CopyTo(m.Slice(i, w));
+                vi.CopyTo(v.Slice(i, w));
+                var denom = Vector.SquareRoot(vi) / vBc2 + vEps;
+                (pi + vStep * (mi / denom)).CopyTo(p.Slice(i, w));
+            }
+        }
+        for (; i < p.Length; i++)
         {
             T pi = p[i];
             if (decoupled) pi *= shrink;              // AdamW: θ ← θ(1 − ηλ) before the Adam step
