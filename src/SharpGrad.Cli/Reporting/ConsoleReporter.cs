@@ -68,7 +68,7 @@ public sealed class ConsoleReporter : ITrainingReporter
         }
         int every = Math.Max(1, epochs / 20);
         if (epoch % every == 0 || epoch == 1 || epoch == epochs)
-            _plain.WriteLine($"epoch {epoch}/{epochs}  {Format(logs)}  ({seconds.ToString("F2", CultureInfo.InvariantCulture)} s)");
+            _plain.WriteLine($"epoch {epoch}/{epochs}  {Format(logs)}" + (seconds > 0 ? $"  ({seconds.ToString("F2", CultureInfo.InvariantCulture)} s)" : ""));
     }
 
     /// <summary>A short form for the live bar, which must fit a terminal line: "loss 0.4123 acc 0.8511 val_acc 0.8402".</summary>
