@@ -125,7 +125,7 @@ public class TrainerTests : IDisposable
     public void LearningRateSchedulerSetsTheRateEveryStep()
     {
         var model = Model(6);
-        var optimizer = new SGD(model.Parameters(), lr: 1);
+        var optimizer = new SGD(model.Parameters(), lr: 0.8);
         var seen = new List<double>();
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss());
         trainer.Fit(Blobs(64, 1), epochs: 2, batchSize: 16, callbacks: [new LearningRateScheduler(new StepSchedule(0.8, 3, 0.5)), new Probe(c => seen.Add(c.Optimizer.LearningRate))]);

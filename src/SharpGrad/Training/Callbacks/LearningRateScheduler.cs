@@ -5,6 +5,9 @@ namespace SharpGrad.Training;
 /// <summary>
 /// Sets the optimizer's learning rate from a schedule: per optimisation step from an <see cref="ILearningRateSchedule"/>
 /// (step = 0 for the first update), or per epoch from a function of (epoch, current lr) like Keras' <c>LearningRateScheduler</c>.
+/// A per-step schedule scales every parameter group (<see cref="LearningRateScheduleExtensions.Apply"/>): group lr =
+/// its initial lr · schedule(step) / schedule base lr, so groups keep their ratio, and a single group created with the
+/// schedule's base rate follows the schedule exactly.
 /// </summary>
 public sealed class LearningRateScheduler : Callback
 {
@@ -26,6 +29,6 @@ public sealed class LearningRateScheduler : Callback
     /// <inheritdoc/>
     public override void OnBatchBegin(TrainingContext context)
     {
-        if (_perStep is not null) context.Optimizer.LearningRate = _perStep.LearningRate(context.Step - 1);
+        _perStep?.Apply(context.Optimizer, context.Step - 1);
     }
 }
