@@ -23,10 +23,11 @@ var model = new Sequential(
 Console.WriteLine(model.Summary(10));
 
 model.Compile(new AdamW(model.Parameters(), lr: 3e-3), new CrossEntropyLoss(), new Accuracy());
+int stepsPerEpoch = (int)Math.Ceiling(train.Count * 0.9 / 64);   // 10 % of the training set is held out for validation
 var history = model.Fit(train, epochs: 30, batchSize: 64, validationSplit: 0.1, seed: 7, callbacks:
 [
     new EarlyStopping("val_loss", patience: 5, restoreBestWeights: true),
-    new LearningRateScheduler(new CosineWithWarmupSchedule(3e-3, WarmupSteps: 40, TotalSteps: 30 * 38)),
+    new LearningRateScheduler(new CosineWithWarmupSchedule(3e-3, WarmupSteps: stepsPerEpoch, TotalSteps: 30 * stepsPerEpoch)),
 ]);
 Console.WriteLine($"trained {history.Epochs.Count} epochs; last val_accuracy {history["val_accuracy"][^1]:F3}");
 

@@ -108,3 +108,60 @@ public class CliTrainingTests : IDisposable
         Assert.Throws<ArgumentException>(() => RecipeRegistry.Get("nope"));
     }
 }
+
+public class CliReviewFixTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sg-cli2-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void FashionMnistRecipeRunsForOneEpochOnTinyData()
+    {
+        var g = new Generator(1);
+        var pixels = new byte[8 * 784];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)g.NextInt64(0, 256);
+        foreach (var (prefix, n) in new[] { ("train", 8), ("t10k", 4) })
+        {
+            IdxWriter.Write(Path.Combine(_dir, $"{prefix}-images-idx3-ubyte.gz"), [n, 28, 28], pixels.AsSpan(0, n * 784), gzip: true);
+            IdxWriter.Write(Path.Combine(_dir, $"{prefix}-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray(), gzip: true);
+        }
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = TrainCommand.Run("fmnist-mlp", new RecipeOptions { DataDirectory = _dir, Epochs = 1, BatchSize = 4 }, Path.Combine(_dir, "out"), output, error, live: false);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("test_accuracy", output.ToString());
+    }
+
+    [Fact]
+    public void ZeroEpochsIsAClearError()
+    {
+        var error = new StringWriter();
+        Assert.Equal(1, TrainCommand.Run("mlp", new RecipeOptions { CsvPath = "x.csv", Target = "y", Epochs = 0 }, _dir, new StringWriter(), error, live: false));
+        Assert.StartsWith("error: ", error.ToString());
+    }
+
+    [Fact]
+    public void DivergingTrainingIsReportedAndExitsNonZero()
+    {
+        string csv = Path.Combine(_dir, "d.csv");
+        File.WriteAllText(csv, "a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n1,3,x\n2,4,y\n3,1,x\n4,2,y\n5,5,x\n6,6,y\n");
+        var error = new StringWriter();
+        int code = TrainCommand.Run("mlp", new RecipeOptions { CsvPath = csv, Target = "label", LearningRate = 1e30, Epochs = 5 }, Path.Combine(_dir, "o"), new StringWriter(), error, live: false);
+        Assert.Equal(1, code);
+        Assert.Contains("TerminateOnNaN", error.ToString());
+        Assert.Contains("step", error.ToString());
+    }
+
+    [Fact]
+    public void SummaryOfTheCsvRecipeTakesTheCsvFile()
+    {
+        string csv = Path.Combine(_dir, "s.csv");
+        File.WriteAllText(csv, "2019,b,label\n1,2,x\n3,4,y\n5,6,z\n");
+        string text = RecipesCommand.Summary("mlp", new RecipeOptions { CsvPath = csv, Target = "label" });
+        Assert.Contains("(None, 3)", text);
+        Assert.Contains("Total params: 2,371", text); // (2·64+64) + (64·32+32) + (32·3+3)
+        // a numeric target that names a header is the header
+        Assert.Contains("(None, 3)", RecipesCommand.Summary("mlp", new RecipeOptions { CsvPath = csv, Target = "2" }));
+    }
+}

@@ -22,19 +22,21 @@ public static class RecipesCommand
     public static Command CreateSummary()
     {
         var recipe = new Argument<string>("recipe") { Description = "Recipe whose model to summarise.", DefaultValueFactory = _ => SeedMlpRecipe.RecipeName };
-        var command = new Command("summary", "Print a recipe's model: layers, output shapes, parameter counts.") { recipe };
+        var csv = new Option<string?>("--csv") { Description = "CSV file (the mlp recipe's model depends on it)." };
+        var target = new Option<string?>("--target") { Description = "Label column of the CSV file." };
+        var command = new Command("summary", "Print a recipe's model: layers, output shapes, parameter counts.") { recipe, csv, target };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () =>
         {
-            Console.Write(Summary(parse.GetValue(recipe)!));
+            Console.Write(Summary(parse.GetValue(recipe)!, new RecipeOptions { CsvPath = parse.GetValue(csv), Target = parse.GetValue(target) }));
             return 0;
         }));
         return command;
     }
 
     /// <summary>The summary text of a recipe's model.</summary>
-    public static string Summary(string recipeName)
+    public static string Summary(string recipeName, RecipeOptions? options = null)
     {
-        var (model, inputShape) = RecipeRegistry.Get(recipeName).Build(new RecipeOptions());
+        var (model, inputShape) = RecipeRegistry.Get(recipeName).Build(options ?? new RecipeOptions());
         return Training.ModelSummary.Of(model, inputShape).ToString();
     }
 }

@@ -50,6 +50,11 @@ public static class TrainCommand
             output.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} to {dir}");
             RunOutputs.PrintTable(result.Metrics, output);
             output.WriteLine(RunOutputs.JsonLine(recipe.Name, result.Metrics));
+            if (result.StopReason is not null)
+            {
+                (result.Diverged ? error : output).WriteLine((result.Diverged ? "error: " : "note: ") + result.StopReason);
+                if (result.Diverged) return 1;
+            }
             return 0;
         });
     }

@@ -26,10 +26,15 @@ public sealed class CsvMlpRecipe : IRecipe
     {
         if (options.CsvPath is null) throw new ArgumentException("The mlp recipe needs --csv FILE and --target COLUMN.");
         if (options.Target is null) throw new ArgumentException("The mlp recipe needs --target COLUMN (the label column's name or 0-based index).");
-        var csvOptions = int.TryParse(options.Target, out int index) && index >= 0
-            ? new CsvOptions { LabelColumnIndex = index, LabelKind = CsvLabelKind.Categorical }
-            : new CsvOptions { LabelColumn = options.Target, LabelKind = CsvLabelKind.Categorical };
-        return CsvReader.Read(options.CsvPath, csvOptions);
+        // A header named like the target wins; otherwise a number is a 0-based column index.
+        try
+        {
+            return CsvReader.Read(options.CsvPath, new CsvOptions { LabelColumn = options.Target, LabelKind = CsvLabelKind.Categorical });
+        }
+        catch (CsvFormatException) when (int.TryParse(options.Target, out int index) && index >= 0)
+        {
+            return CsvReader.Read(options.CsvPath, new CsvOptions { LabelColumnIndex = index, LabelKind = CsvLabelKind.Categorical });
+        }
     }
 
     /// <summary>The network for <paramref name="features"/> inputs and <paramref name="classes"/> classes.</summary>
@@ -55,7 +60,7 @@ public sealed class CsvMlpRecipe : IRecipe
         var scaler = new StandardScaler();
         train = new TensorDataset(scaler.FitTransform(train.Inputs), train.Targets);
         test = new TensorDataset(scaler.Transform(test.Inputs), test.Targets);
-        int epochs = options.Epochs ?? 100, batchSize = options.BatchSize ?? 32;
+        int epochs = options.EpochsOr(100), batchSize = options.BatchSize ?? 32;
         double lr = options.LearningRate ?? 1e-3;
         log.WriteLine($"recipe {RecipeName}: {options.CsvPath}: {table.Rows} rows, {table.FeatureNames.Count} features, {classes} classes of \"{table.LabelName}\"; " +
             $"train {train.Count} / test {test.Count} (stratified); 64-32 ReLU MLP, Adam lr {lr}, batch {batchSize}, {epochs} epochs");
@@ -76,6 +81,7 @@ public sealed class CsvMlpRecipe : IRecipe
             ["test_macro_f1"] = Metrics.Metrics.F1Score(truth, predicted, Metrics.Average.Macro),
         };
         string text = report.ToString() + string.Concat(warnings.Select(w => "\nwarning: " + w));
-        return new RecipeResult(model, history, metrics, text);
+        return new RecipeResult(model, history, metrics, text, trainer.StopReason,
+            Diverged: trainer.StopReason?.StartsWith(nameof(TerminateOnNaN), StringComparison.Ordinal) == true);
     }
 }

@@ -43,15 +43,15 @@ public sealed class FashionMnistMlpRecipe : IRecipe
     /// <inheritdoc/>
     public RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log)
     {
-        int epochs = options.Epochs ?? 20, batchSize = options.BatchSize ?? 128;
+        int epochs = options.EpochsOr(20), batchSize = options.BatchSize ?? 128;
         double lr = options.LearningRate ?? 1e-3;
         var (train, test) = FashionMnist.Load(options.DataDirectory);
         log.WriteLine($"recipe {RecipeName}: Fashion-MNIST {train.Count} train / {test.Count} test; 784-256-128-10 MLP, dropout 0.2, AdamW lr {lr} (cosine, 1 epoch warmup), batch {batchSize}, {epochs} epochs");
         var model = BuildModel(new Generator(options.Seed));
         var optimizer = new AdamW(model.Parameters(), lr: lr, weightDecay: 1e-4);
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new Metrics.Accuracy());
-        int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
-        var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: (long)stepsPerEpoch * epochs, WarmupSteps: stepsPerEpoch);
+        long stepsPerEpoch = (train.Count + batchSize - 1) / batchSize, totalSteps = stepsPerEpoch * epochs;
+        var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: totalSteps, WarmupSteps: Math.Min(stepsPerEpoch, totalSteps / 10));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test,
             callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
@@ -66,6 +66,6 @@ public sealed class FashionMnistMlpRecipe : IRecipe
             ["epochs"] = history.Epochs.Count,
             ["seconds"] = seconds,
         };
-        return new RecipeResult(model, history, metrics, trainer.StopReason);
+        return new RecipeResult(model, history, metrics, StopReason: trainer.StopReason, Diverged: trainer.StopReason?.StartsWith(nameof(TerminateOnNaN), StringComparison.Ordinal) == true);
     }
 }

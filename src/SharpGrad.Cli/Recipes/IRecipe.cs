@@ -21,6 +21,13 @@ public sealed record RecipeOptions
     public string? CsvPath { get; init; }
     /// <summary>Label column of the CSV file, by name or 0-based index.</summary>
     public string? Target { get; init; }
+
+    /// <summary>The epochs to train: the override, or <paramref name="recipeDefault"/>; at least 1.</summary>
+    public int EpochsOr(int recipeDefault)
+    {
+        int epochs = Epochs ?? recipeDefault;
+        return epochs >= 1 ? epochs : throw new ArgumentException($"--epochs must be at least 1 (got {epochs}).");
+    }
 }
 
 /// <summary>What a recipe's training produced.</summary>
@@ -28,7 +35,10 @@ public sealed record RecipeOptions
 /// <param name="History">Per-epoch logs.</param>
 /// <param name="Metrics">Final metrics (test accuracy etc.), printed as a table and as the last JSON line.</param>
 /// <param name="Report">An optional text report (e.g. a classification report) printed before the metrics.</param>
-public sealed record RecipeResult(Module Model, History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null);
+/// <param name="StopReason">Why training stopped early (early stopping, a non-finite loss), or null.</param>
+/// <param name="Diverged">True when training stopped on a non-finite loss: the command reports it and exits non-zero.</param>
+public sealed record RecipeResult(Module Model, History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null,
+    string? StopReason = null, bool Diverged = false);
 
 /// <summary>A built-in, named training configuration: data, model, optimizer, schedule and defaults.</summary>
 public interface IRecipe

@@ -245,7 +245,8 @@ public sealed class RocAuc(bool fromLogits = false) : IMetric
     /// <inheritdoc/>
     public double Compute()
     {
-        if (_labels.Distinct().Count() < 2) return double.NaN;
+        int distinct = _labels.Distinct().Count();
+        if (distinct < 2 || (_scores[0].Length > 1 && distinct < _scores[0].Length)) return double.NaN; // not defined until every class was seen
         int[] y = [.. _labels];
         if (_scores[0].Length == 1) return Metrics.RocAuc(y, _scores.Select(s => s[0]).ToArray());
         var m = new double[_scores.Count, _scores[0].Length];

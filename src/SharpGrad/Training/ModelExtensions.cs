@@ -30,8 +30,8 @@ public static class ModelExtensions
 
     /// <summary>Trains the compiled model; see <see cref="Trainer.Fit"/>.</summary>
     public static History Fit(this Module model, IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
-        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null) =>
-        model.GetTrainer().Fit(train, epochs, batchSize, validationData, validationSplit, callbacks, shuffle, seed, reporter);
+        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false) =>
+        model.GetTrainer().Fit(train, epochs, batchSize, validationData, validationSplit, callbacks, shuffle, seed, reporter, dropLast);
 
     /// <summary>Loss and metrics of the compiled model on <paramref name="data"/>; see <see cref="Trainer.Evaluate"/>.</summary>
     public static IReadOnlyDictionary<string, double> Evaluate(this Module model, IDataset data, int batchSize = 256) => model.GetTrainer().Evaluate(data, batchSize);
@@ -39,14 +39,23 @@ public static class ModelExtensions
     /// <summary>Outputs for <paramref name="inputs"/> in evaluation mode without gradients (needs no Compile).</summary>
     public static Tensor Predict(this Module model, Tensor inputs, int batchSize = 256)
     {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Predict: batchSize must be positive.");
+        int rows = inputs.Size(0);
         bool wasTraining = model.Training;
         model.Eval();
-        var outputs = new List<Tensor>();
-        using (Autograd.NoGrad())
-            for (int start = 0; start < inputs.Size(0); start += batchSize)
-                outputs.Add(model.Forward(inputs.Narrow(0, start, Math.Min(batchSize, inputs.Size(0) - start))));
-        model.Train(wasTraining);
-        return outputs.Count == 1 ? outputs[0] : Tensor.Concat(outputs, 0);
+        try
+        {
+            using var _ = Autograd.NoGrad();
+            if (rows == 0) return model.Forward(inputs);
+            var outputs = new List<Tensor>();
+            for (int start = 0; start < rows; start += batchSize)
+                outputs.Add(model.Forward(inputs.Narrow(0, start, Math.Min(batchSize, rows - start))));
+            return outputs.Count == 1 ? outputs[0] : Tensor.Concat(outputs, 0);
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
     }
 
     /// <summary>A Keras-style summary; pass the shape of one sample to trace output shapes.</summary>

@@ -8,7 +8,7 @@ namespace SharpGrad.Training;
 /// <param name="Name">The child's name (e.g. "0").</param>
 /// <param name="Type">The child's class name.</param>
 /// <param name="OutputShape">Its output shape for a batch of one ("?" when it could not be traced).</param>
-/// <param name="Parameters">Parameter elements in the child and its descendants.</param>
+/// <param name="Parameters">Parameter and floating-point buffer elements in the child and its descendants (as Keras counts a BatchNorm's statistics).</param>
 public sealed record SummaryRow(string Name, string Type, string OutputShape, long Parameters);
 
 /// <summary>
@@ -55,7 +55,8 @@ public sealed class ModelSummary
             model.Train(wasTraining);
         }
         var rows = model.NamedChildren()
-            .Select(c => new SummaryRow(c.Name, c.Module.GetType().Name, shapes.GetValueOrDefault(c.Name, "?"), c.Module.Parameters().Sum(p => (long)p.Numel)))
+            .Select(c => new SummaryRow(c.Name, c.Module.GetType().Name, shapes.GetValueOrDefault(c.Name, "?"),
+                c.Module.Parameters().Sum(p => (long)p.Numel) + c.Module.NamedBuffers().Where(b => b.Buffer.DType.IsFloatingPoint()).Sum(b => (long)b.Buffer.Numel)))
             .ToList();
         long trainable = model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Numel);
         long frozen = model.Parameters().Where(p => !p.RequiresGrad).Sum(p => (long)p.Numel)

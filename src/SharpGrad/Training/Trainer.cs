@@ -37,16 +37,21 @@ public sealed class Trainer
     /// <summary>Metrics computed on training batches and on validation data.</summary>
     public IReadOnlyList<IMetric> Metrics { get; }
 
+    /// <summary>Epochs completed by this trainer, over all calls to <see cref="Fit"/>.</summary>
+    public int EpochsCompleted { get; private set; }
+
     /// <summary>Optimisation steps taken by this trainer, over all calls to <see cref="Fit"/>.</summary>
     public long GlobalStep { get; private set; }
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> epochs. Validation uses <paramref name="validationData"/>, or else the last
     /// <paramref name="validationSplit"/> fraction of <paramref name="train"/> (taken before shuffling, as Keras does).
+    /// <paramref name="seed"/> fixes the batch order (seed initialisation and dropout through their own generators for a fully
+    /// reproducible run); <paramref name="dropLast"/> drops a last, smaller batch (useful with BatchNorm).
     /// Stops early when a callback sets <see cref="TrainingContext.StopTraining"/>.
     /// </summary>
     public History Fit(IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
-        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null)
+        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be non-negative.");
@@ -54,7 +59,7 @@ public sealed class Trainer
         if (validationSplit < 0 || validationSplit >= 1) throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Fit: validationSplit must be in [0, 1).");
         if (validationData is null && validationSplit > 0)
         {
-            int valCount = (int)Math.Floor(train.Count * validationSplit);
+            int valCount = train.Count - (int)Math.Floor(train.Count * (1 - validationSplit)); // Keras: the first ⌊N(1 − split)⌋ rows train
             if (valCount == 0 || valCount == train.Count)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {train.Count} samples leaves an empty training or validation set.");
             int trainCount = train.Count - valCount;
@@ -62,7 +67,9 @@ public sealed class Trainer
             train = new Subset(train, Enumerable.Range(0, trainCount).ToArray());
         }
 
-        var loader = new DataLoader(train, batchSize, shuffle, dropLast: false, seed: seed);
+        // Epoch e of this trainer's life always gets the same order for a seed, so calling Fit repeatedly continues the
+        // shuffle sequence rather than repeating its first epoch.
+        var loader = new DataLoader(train, batchSize, shuffle, dropLast, seed) { Epoch = EpochsCompleted };
         var cbs = callbacks?.ToList() ?? [];
         var context = new TrainingContext(Model, Optimizer, epochs, loader.BatchesPerEpoch) { Step = GlobalStep };
         var history = new History();
@@ -116,6 +123,7 @@ public sealed class Trainer
             logs["lr"] = Optimizer.LearningRate;
             logs["epoch_seconds"] = seconds;
             history.Add(epoch, logs);
+            EpochsCompleted++;
             foreach (var cb in cbs) cb.OnEpochEnd(context, logs);
             reporter?.OnEpochEnd(epoch, epochs, logs, seconds);
         }
@@ -137,8 +145,9 @@ public sealed class Trainer
         foreach (var m in metrics) m.Reset();
         double lossSum = 0;
         long samples = 0;
-        using (Autograd.NoGrad())
+        try
         {
+            using var _ = Autograd.NoGrad();
             foreach (var batch in new DataLoader(data, batchSize))
             {
                 Tensor output = Model.Forward(batch.Inputs);
@@ -148,7 +157,10 @@ public sealed class Trainer
                 foreach (var m in metrics) m.Update(output, batch.Targets);
             }
         }
-        Model.Train(wasTraining);
+        finally
+        {
+            Model.Train(wasTraining);
+        }
         var result = new Dictionary<string, double> { ["loss"] = samples > 0 ? lossSum / samples : double.NaN };
         foreach (var m in metrics) result[m.Name] = m.Compute();
         return result;

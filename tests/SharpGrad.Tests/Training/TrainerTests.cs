@@ -70,11 +70,98 @@ public class TrainerTests : IDisposable
         var val = Blobs(200, 8);
         var history = trainer.Fit(Blobs(400, 7), epochs: 30, batchSize: 16, validationData: val, callbacks: [stop], seed: 1);
         Assert.True(stop.StoppedEpoch > 0 && stop.StoppedEpoch < 30, $"stopped at {stop.StoppedEpoch}");
-        Assert.Equal(stop.BestEpoch + 2, stop.StoppedEpoch);
+        Assert.Equal(stop.BestEpoch + 1, stop.StoppedEpoch); // patience 1: stop at the first epoch without improvement after it
         Assert.Equal(history.Epochs.Count, stop.StoppedEpoch);
         double best = history["val_loss"].Min();
         Assert.Equal(best, trainer.Evaluate(val)["loss"], 5);
         Assert.Contains("EarlyStopping", trainer.StopReason);
+    }
+
+    [Fact]
+    public void EarlyStoppingPatienceCountsEpochsWithoutImprovementLikeKeras()
+    {
+        var model = Model(2);
+        var stop = new EarlyStopping("val_loss", patience: 2);
+        new Trainer(model, new SGD(model.Parameters(), lr: 0), new CrossEntropyLoss())   // lr 0: val_loss never changes
+            .Fit(Blobs(64, 1), epochs: 10, batchSize: 32, validationData: Blobs(32, 2), callbacks: [stop]);
+        Assert.Equal(1, stop.BestEpoch);
+        Assert.Equal(3, stop.StoppedEpoch);
+    }
+
+    [Fact]
+    public void MonitoringCallbacksSurviveAStopInTheMiddleOfAnEpoch()
+    {
+        var model = Model(2);
+        var trainer = new Trainer(model, new SGD(model.Parameters(), lr: double.NaN), new CrossEntropyLoss());
+        var history = trainer.Fit(Blobs(64, 1), epochs: 3, batchSize: 16, validationData: Blobs(32, 2),
+            callbacks: [new TerminateOnNaN(), new EarlyStopping("val_loss"), new ModelCheckpoint(Path.Combine(_dir, "c.safetensors"), saveBestOnly: true),
+                new ReduceLROnPlateauCallback(new ReduceLROnPlateau())]);
+        Assert.Single(history.Epochs);
+        Assert.StartsWith("TerminateOnNaN", trainer.StopReason);
+    }
+
+    [Fact]
+    public void CheckpointPathsTakeKerasEpochFormats()
+    {
+        var model = Model(3);
+        new Trainer(model, new SGD(model.Parameters(), lr: 0.1), new CrossEntropyLoss())
+            .Fit(Blobs(32, 1), epochs: 2, batchSize: 32, callbacks: [new ModelCheckpoint(Path.Combine(_dir, "w-{epoch:02d}.safetensors"))]);
+        Assert.True(File.Exists(Path.Combine(_dir, "w-01.safetensors")));
+        Assert.True(File.Exists(Path.Combine(_dir, "w-02.safetensors")));
+    }
+
+    [Fact]
+    public void ValidationSplitFollowsKerasAndRepeatedFitContinuesTheShuffle()
+    {
+        var recorder = new Recorder(Model(4));
+        var trainer = new Trainer(recorder, new SGD(recorder.Parameters(), lr: 0.1), new CrossEntropyLoss());
+        trainer.Fit(Blobs(10, 1), epochs: 1, batchSize: 100, validationSplit: 0.25, shuffle: false);
+        // Keras trains on the first ⌊10 · 0.75⌋ = 7 rows and validates on the other 3
+        Assert.Equal([(true, 7), (false, 3)], recorder.Calls);
+
+        recorder.Calls.Clear();
+        var data = Blobs(64, 2);
+        trainer.Fit(data, epochs: 1, batchSize: 64, seed: 5);
+        trainer.Fit(data, epochs: 1, batchSize: 64, seed: 5);
+        Assert.NotEqual(recorder.FirstRows[0], recorder.FirstRows[1]); // second call: the next epoch's order, not a repeat
+        Assert.Equal(3, trainer.EpochsCompleted);
+    }
+
+    /// <summary>Wraps a model and records (training?, batch rows) of every call, and the first input row of training calls.</summary>
+    private sealed class Recorder : Module
+    {
+        private readonly Module _inner;
+        public List<(bool, int)> Calls { get; } = [];
+        public List<float> FirstRows { get; } = [];
+
+        public Recorder(Module inner) => _inner = RegisterModule("inner", inner);
+
+        public override Tensor Forward(Tensor input)
+        {
+            Calls.Add((Training, input.Size(0)));
+            if (Training) FirstRows.Add(input.ToArray()[0]);
+            return _inner.Forward(input);
+        }
+    }
+
+    [Fact]
+    public void PredictAndEvaluateRestoreTheModeAndHandleEmptyInputs()
+    {
+        var model = Model(5);
+        Assert.Equal([0, 3], model.Predict(Tensor.Zeros(0, 4)).ShapeArray);
+        var trainer = new Trainer(model, new SGD(model.Parameters(), lr: 0.1), new CrossEntropyLoss());
+        var bad = new TensorDataset(Tensor.Zeros(2, 4), Tensor.FromArray(new long[] { 0, 7 }));
+        Assert.ThrowsAny<Exception>(() => trainer.Evaluate(bad));
+        Assert.True(model.Training);
+    }
+
+    [Fact]
+    public void CsvLoggerAppendCreatesTheFile()
+    {
+        var model = Model(6);
+        string path = Path.Combine(_dir, "new", "log.csv");
+        new Trainer(model, new SGD(model.Parameters(), lr: 0.1), new CrossEntropyLoss()).Fit(Blobs(16, 1), epochs: 2, batchSize: 16, callbacks: [new CsvLogger(path, append: true)]);
+        Assert.Equal(3, File.ReadAllLines(path).Length);
     }
 
     [Fact]

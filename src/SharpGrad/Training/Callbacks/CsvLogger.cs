@@ -27,7 +27,7 @@ public sealed class CsvLogger(string path, bool append = false) : Callback
         if (_keys is null)
         {
             _keys = [.. logs.Keys];
-            if (!append || new FileInfo(Path).Length == 0) sb.Append("epoch,").Append(string.Join(',', _keys)).Append('\n');
+            if (!append || !File.Exists(Path) || new FileInfo(Path).Length == 0) sb.Append("epoch,").Append(string.Join(',', _keys)).Append('\n');
         }
         sb.Append(context.Epoch.ToString(CultureInfo.InvariantCulture));
         foreach (var k in _keys) sb.Append(',').Append(logs.TryGetValue(k, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "");

@@ -2,7 +2,8 @@ namespace SharpGrad.Training;
 
 /// <summary>
 /// Stops training when <see cref="Monitor"/> has not improved by more than <see cref="MinDelta"/> for <see cref="Patience"/>
-/// epochs, like Keras' <c>EarlyStopping</c>; optionally restores the weights of the best epoch at the end.
+/// consecutive epochs (at the first epoch without improvement when patience is 0), like Keras' <c>EarlyStopping</c>;
+/// optionally restores the weights of the best epoch at the end.
 /// </summary>
 public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0, double minDelta = 0, MonitorMode mode = MonitorMode.Auto, bool restoreBestWeights = false) : Callback
 {
@@ -43,6 +44,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
     /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs)
     {
+        if (context.StopTraining && !logs.ContainsKey(Monitor)) return; // stopped mid-epoch (e.g. TerminateOnNaN): nothing to judge
         double value = MonitorRule.Read(logs, Monitor, nameof(EarlyStopping));
         bool improved = HigherIsBetter ? value - MinDelta > _best : value + MinDelta < _best;
         if (improved)
@@ -54,11 +56,12 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
                 _bestWeights = context.Model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Detach().Clone());
             return;
         }
-        if (++_wait > Patience)
+        // Keras semantics: stop once `patience` consecutive epochs brought no improvement (patience 0: at the first one).
+        if (++_wait >= Math.Max(Patience, 1))
         {
             StoppedEpoch = context.Epoch;
             context.StopTraining = true;
-            context.StopReason = $"EarlyStopping: {Monitor} did not improve for {Patience + 1} epoch(s) after epoch {BestEpoch} (best {_best:G6}).";
+            context.StopReason = $"EarlyStopping: {Monitor} did not improve for {_wait} epoch(s) after epoch {BestEpoch} (best {_best:G6}).";
         }
     }
 

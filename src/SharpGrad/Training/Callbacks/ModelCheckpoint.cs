@@ -5,7 +5,7 @@ namespace SharpGrad.Training;
 /// <summary>
 /// Saves the model's state dict as safetensors at the end of each epoch (or only when <see cref="Monitor"/> improves),
 /// like Keras' <c>ModelCheckpoint</c>. Each write is atomic: a crash mid-save never destroys the previous checkpoint.
-/// <paramref name="path"/> may contain <c>{epoch}</c>, replaced by the epoch number.
+/// <paramref name="path"/> may contain <c>{epoch}</c> or <c>{epoch:02d}</c>, replaced by the (zero-padded) epoch number.
 /// </summary>
 public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, MonitorMode mode = MonitorMode.Auto) : Callback
 {
@@ -32,12 +32,15 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
     {
         if (SaveBestOnly)
         {
+            if (context.StopTraining && !logs.ContainsKey(Monitor)) return;
             double value = MonitorRule.Read(logs, Monitor, nameof(ModelCheckpoint));
             bool better = MonitorRule.HigherIsBetter(Monitor, mode) ? value > _best : value < _best;
             if (!better) return;
             _best = value;
         }
-        string target = Path.Replace("{epoch}", context.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // {epoch} or Keras' {epoch:02d}
+        string target = System.Text.RegularExpressions.Regex.Replace(Path, @"\{epoch(?::0?(\d+)d)?\}",
+            m => context.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(m.Groups[1].Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0, '0'));
         var meta = new Dictionary<string, string> { ["epoch"] = context.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (logs.TryGetValue(Monitor, out double m)) meta[Monitor] = m.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         SafeTensors.Save(target, context.Model.StateDict(), meta);

@@ -12,6 +12,9 @@ public sealed class ReduceLROnPlateauCallback(ReduceLROnPlateau controller, stri
     public ReduceLROnPlateau Controller { get; } = controller ?? throw new ArgumentNullException(nameof(controller));
 
     /// <inheritdoc/>
-    public override void OnEpochEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs) =>
+    public override void OnEpochEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs)
+    {
+        if (context.StopTraining && !logs.ContainsKey(Monitor)) return;
         Controller.Observe(MonitorRule.Read(logs, Monitor, nameof(ReduceLROnPlateauCallback)), context.Optimizer);
+    }
 }
