@@ -9,6 +9,7 @@ var root = new RootCommand("sharpgrad — train, check and benchmark neural netw
     RecipesCommand.CreateSummary(),
     GradCheckCommand.Create(),
     ScheduleCommand.Create(),
+    HistoryCommand.Create(),
 };
 root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));
 return root.Parse(args).Invoke();
