@@ -37,7 +37,7 @@ public sealed record RecipeOptions
 /// <param name="Report">An optional text report (e.g. a classification report) printed before the metrics.</param>
 /// <param name="StopReason">Why training stopped early (early stopping, a non-finite loss), or null.</param>
 /// <param name="Diverged">True when training stopped on a non-finite loss: the command reports it and exits non-zero.</param>
-public sealed record RecipeResult(Module Model, History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null,
+public sealed record RecipeResult(Module Model, Training.History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null,
     string? StopReason = null, bool Diverged = false);
 
 /// <summary>A built-in, named training configuration: data, model, optimizer, schedule and defaults.</summary>

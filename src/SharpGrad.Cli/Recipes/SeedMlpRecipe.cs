@@ -32,7 +32,7 @@ public sealed class SeedMlpRecipe : IRecipe
         log.WriteLine($"recipe {RecipeName}: make_classification(1000, 20, informative 2, redundant 10, random_state 42), 80/20 split");
         log.WriteLine($"model 20-10-5-1 sigmoid MLP, MSE, full-batch SGD lr {o.LearningRate}, {o.Epochs} epochs");
         var recipe = new SeedMlp(o);
-        var history = new History();
+        var history = new Training.History();
         var r = reporter.Run(() => recipe.Run(epochEnd: (epoch, loss) =>
         {
             var logs = new Dictionary<string, double> { ["loss"] = loss };

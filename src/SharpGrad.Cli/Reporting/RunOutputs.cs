@@ -11,7 +11,7 @@ namespace SharpGrad.Cli.Reporting;
 public static class RunOutputs
 {
     /// <summary>Writes the run's files into <paramref name="directory"/> (created if needed); returns the paths written.</summary>
-    public static IReadOnlyList<string> Write(string directory, string recipe, Module model, History history, IReadOnlyDictionary<string, double> metrics)
+    public static IReadOnlyList<string> Write(string directory, string recipe, Module model, Training.History history, IReadOnlyDictionary<string, double> metrics)
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
@@ -35,7 +35,7 @@ public static class RunOutputs
     }
 
     /// <summary>Loss curves on the left axis and accuracy-like curves on the right, per epoch.</summary>
-    public static bool PlotHistory(History history, string title, string path)
+    public static bool PlotHistory(Training.History history, string title, string path)
     {
         if (history.Epochs.Count == 0) return false;
         double[] xs = history.Epochs.Select(e => (double)e).ToArray();
