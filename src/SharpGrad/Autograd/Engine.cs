@@ -7,7 +7,11 @@ namespace SharpGrad;
 /// </summary>
 internal static class Engine
 {
-    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    /// <summary>
+    /// Runs the backward pass. <paramref name="observer"/>, when given, is told about each node as it is processed and each
+    /// leaf accumulation (the backward-pass tracer uses it); when null nothing extra is evaluated or allocated.
+    /// </summary>
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, IBackwardObserver? observer = null)
     {
         if (!root.RequiresGrad)
             throw new AutogradException("Backward() called on a tensor that does not require grad and has no grad_fn: " +
@@ -29,6 +33,7 @@ internal static class Engine
         using var _ = Autograd.NoGrad();
         if (root.GradFn is null)
         {
+            observer?.OnLeafAccumulate(root, gradient);
             AccumulateLeaf(root, gradient);
             return;
         }
@@ -49,6 +54,7 @@ internal static class Engine
                 if (node.RetainedOutput is { } retained) AccumulateLeaf(retained, g);
                 Tensor[] inputs = node.Inputs!;
                 Tensor?[] grads = node.Apply(g);
+                observer?.OnNode(node, g, inputs, grads);
                 for (int k = 0; k < inputs.Length; k++)
                 {
                     Tensor input = inputs[k];
@@ -60,7 +66,10 @@ internal static class Engine
                     if (input.GradFn is { } producer)
                         producer.PendingGrad = producer.PendingGrad is null ? gi : producer.PendingGrad.Add(gi);
                     else
+                    {
+                        observer?.OnLeafAccumulate(input, gi);
                         AccumulateLeaf(input, gi);
+                    }
                 }
             }
         }

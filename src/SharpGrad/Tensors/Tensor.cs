@@ -168,7 +168,8 @@ public partial class Tensor
         if (!any) return this;
         _requiresGrad = true;
         GradFn = new Node(name, this, inputs, backward, saved);
-        return this;
+        // The tracer's forward hook (null outside a trace): it may substitute the output (a perturbed copy for finite differences).
+        return GraphRecorder.Current is { } recorder ? recorder.OnRecord(this) : this;
     }
 
     internal static bool NeedsGrad(Tensor a) => Autograd.IsGradEnabled && a._requiresGrad;
