@@ -63,7 +63,7 @@ public static class HistoryCommand
         {
             var d = result.Decisions[i];
             string path = $"{stem}-decision{(result.Decisions.Count > 1 ? "-" + (i + 1) : "")}.png";
-            HistoryPlots.Decision(d.Points.Select(p => (p.X, p.Y, p.Label)).ToList(), d.Predict, d.Title, path);
+            HistoryPlots.Decision(d.Points.Select(p => (p.X, p.Y, p.Label)).ToList(), d.Predict, d.Title, path, d.Threshold);
             output.WriteLine($"wrote {path}");
         }
     }

@@ -27,9 +27,10 @@ public static class HistoryPlots
 
     /// <summary>
     /// The classifier's output over the plane as a heat map (the decision boundary is where the colour changes), with the
-    /// training points drawn on top: filled circles for positives, squares for negatives.
+    /// training points drawn on top (filled circles for positives, squares for negatives) and the boundary where the output
+    /// crosses <paramref name="threshold"/> in red.
     /// </summary>
-    public static void Decision(IReadOnlyList<(double X, double Y, double Label)> points, Func<double, double, double> predict, string title, string path)
+    public static void Decision(IReadOnlyList<(double X, double Y, double Label)> points, Func<double, double, double> predict, string title, string path, double threshold = 0.5)
     {
         double minX = points.Min(p => p.X), maxX = points.Max(p => p.X), minY = points.Min(p => p.Y), maxY = points.Max(p => p.Y);
         double padX = Math.Max(0.5, (maxX - minX) * 0.25), padY = Math.Max(0.5, (maxY - minY) * 0.25);
@@ -48,6 +49,26 @@ public static class HistoryPlots
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Extent = new CoordinateRect(minX, maxX, minY, maxY);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        // the decision boundary: grid cells where the output crosses the threshold against a neighbour
+        var bx = new List<double>();
+        var by = new List<double>();
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+            {
+                bool above = grid[r, c] >= threshold;
+                if ((c + 1 < n && (grid[r, c + 1] >= threshold) != above) || (r + 1 < n && (grid[r + 1, c] >= threshold) != above))
+                {
+                    bx.Add(minX + (maxX - minX) * (c + 1.0) / n);
+                    by.Add(maxY - (maxY - minY) * (r + 1.0) / n);
+                }
+            }
+        if (bx.Count > 0)
+        {
+            var boundary = plot.Add.ScatterPoints(bx.ToArray(), by.ToArray());
+            boundary.MarkerSize = 3;
+            boundary.Color = Colors.Red;
+            boundary.LegendText = "decision boundary";
+        }
         double positive = points.Max(p => p.Label);
         foreach (bool pos in new[] { true, false })
         {

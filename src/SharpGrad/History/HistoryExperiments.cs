@@ -30,7 +30,7 @@ public static class HistoryExperiments
         new BackpropExperiment("symmetry",
             "The 6-2-1 symmetry detector of the Nature paper: two hidden units with mirror-image weights in ratio 1:2:4.",
             BooleanTask.Symmetry(6), new BackpropConfig(Hidden: 2, LearningRate: 0.1, Momentum: 0.9, InitRange: 0.3, MaxSweeps: 10000), 50,
-            "1,425 sweeps through the 64 patterns at ε = 0.1, α = 0.9, initial weights U(±0.3) (Nature 323:533, 1986, caption of Fig. 1)."),
+            "1,425 sweeps through the 64 patterns at ε = 0.1, α = 0.9, initial weights U(±0.3) (attributed to Nature 323:533, 1986, Fig. 1 caption; recalled, not re-checked against the text)."),
         new BackpropExperiment("encoder",
             "The 8-3-8 encoder: squeezed through 3 hidden units, the network invents a binary code for 8 patterns.",
             BooleanTask.Encoder(8), new BackpropConfig(Hidden: 3, LearningRate: 0.25, Momentum: 0.9, InitRange: 0.3, MaxSweeps: 10000), 20,
