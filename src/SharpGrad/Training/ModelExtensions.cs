@@ -30,8 +30,9 @@ public static class ModelExtensions
 
     /// <summary>Trains the compiled model; see <see cref="Trainer.Fit"/>.</summary>
     public static History Fit(this Module model, IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
-        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false) =>
-        model.GetTrainer().Fit(train, epochs, batchSize, validationData, validationSplit, callbacks, shuffle, seed, reporter, dropLast);
+        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false,
+        Func<Batch, Batch>? transform = null) =>
+        model.GetTrainer().Fit(train, epochs, batchSize, validationData, validationSplit, callbacks, shuffle, seed, reporter, dropLast, transform);
 
     /// <summary>Loss and metrics of the compiled model on <paramref name="data"/>; see <see cref="Trainer.Evaluate"/>.</summary>
     public static IReadOnlyDictionary<string, double> Evaluate(this Module model, IDataset data, int batchSize = 256) => model.GetTrainer().Evaluate(data, batchSize);

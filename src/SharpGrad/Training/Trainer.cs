@@ -47,11 +47,13 @@ public sealed class Trainer
     /// Trains for <paramref name="epochs"/> epochs. Validation uses <paramref name="validationData"/>, or else the last
     /// <paramref name="validationSplit"/> fraction of <paramref name="train"/> (taken before shuffling, as Keras does).
     /// <paramref name="seed"/> fixes the batch order (seed initialisation and dropout through their own generators for a fully
-    /// reproducible run); <paramref name="dropLast"/> drops a last, smaller batch (useful with BatchNorm).
+    /// reproducible run); <paramref name="dropLast"/> drops a last, smaller batch (useful with BatchNorm);
+    /// <paramref name="transform"/> (e.g. data augmentation) is applied to training batches only, never to validation data.
     /// Stops early when a callback sets <see cref="TrainingContext.StopTraining"/>.
     /// </summary>
     public History Fit(IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
-        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false)
+        IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false,
+        Func<Batch, Batch>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be non-negative.");
@@ -69,7 +71,7 @@ public sealed class Trainer
 
         // Epoch e of this trainer's life always gets the same order for a seed, so calling Fit repeatedly continues the
         // shuffle sequence rather than repeating its first epoch.
-        var loader = new DataLoader(train, batchSize, shuffle, dropLast, seed) { Epoch = EpochsCompleted };
+        var loader = new DataLoader(train, batchSize, shuffle, dropLast, seed, transform) { Epoch = EpochsCompleted };
         var cbs = callbacks?.ToList() ?? [];
         var context = new TrainingContext(Model, Optimizer, epochs, loader.BatchesPerEpoch) { Step = GlobalStep };
         var history = new History();
