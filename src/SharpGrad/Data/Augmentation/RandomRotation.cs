@@ -20,20 +20,20 @@ public sealed class RandomRotation : IImageTransform
     /// <param name="fill">The value of pixels rotated in from outside the image.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="degrees"/> is negative or not finite.</exception>
     public RandomRotation(double degrees, float fill = 0f)
-        : this(-degrees, degrees, fill)
+        : this((-degrees, degrees), fill)
     {
     }
 
-    /// <summary>Creates a rotation by an angle uniform in [minDegrees, maxDegrees].</summary>
-    /// <param name="minDegrees">The smallest angle, in degrees.</param>
-    /// <param name="maxDegrees">The largest angle, in degrees (≥ <paramref name="minDegrees"/>).</param>
+    /// <summary>Creates a rotation by an angle uniform in [range.Min, range.Max] (torchvision's <c>degrees=(min, max)</c>).</summary>
+    /// <param name="range">The smallest and the largest angle, in degrees (Min ≤ Max).</param>
     /// <param name="fill">The value of pixels rotated in from outside the image.</param>
     /// <exception cref="ArgumentOutOfRangeException">The range is empty or not finite.</exception>
-    public RandomRotation(double minDegrees, double maxDegrees, float fill = 0f)
+    public RandomRotation((double Min, double Max) range, float fill = 0f)
     {
+        (double minDegrees, double maxDegrees) = range;
         if (!double.IsFinite(minDegrees) || !double.IsFinite(maxDegrees) || maxDegrees < minDegrees)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDegrees), $"RandomRotation: the angle range [{minDegrees}, {maxDegrees}] must be finite and not empty (min ≤ max).");
+            throw new ArgumentOutOfRangeException(nameof(range), $"RandomRotation: the angle range [{minDegrees}, {maxDegrees}] must be finite and not empty (min ≤ max).");
         }
 
         MinDegrees = minDegrees;
