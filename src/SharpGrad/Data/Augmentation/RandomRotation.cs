@@ -67,19 +67,23 @@ public sealed class RandomRotation : IImageTransform
     {
         int h = shape.Height, w = shape.Width, channels = shape.Channels, plane = shape.PlaneSize;
         double radians = degrees * Math.PI / 180.0;
-        double cos = Math.Cos(radians), sin = Math.Sin(radians);
-        double cx = (w - 1) * 0.5, cy = (h - 1) * 0.5;
+        float cos = (float)Math.Cos(radians), sin = (float)Math.Sin(radians);
+        float cx = (w - 1) * 0.5f, cy = (h - 1) * 0.5f;
+
+        // floor(v) = (int)(v + bias) − bias for v > −bias: a truncating cast instead of Math.Floor.
+        int bias = w + h + 2;
         for (int y = 0; y < h; y++)
         {
-            double dy = y - cy;
-            for (int x = 0; x < w; x++)
+            float dy = y - cy;
+
+            // Source coordinates of (y, 0); each step right adds (cos θ, sin θ).
+            float sx = cx - (cx * cos) - (dy * sin);
+            float sy = cy - (cx * sin) + (dy * cos);
+            for (int x = 0; x < w; x++, sx += cos, sy += sin)
             {
-                double dx = x - cx;
-                double sx = cx + (dx * cos) - (dy * sin);
-                double sy = cy + (dx * sin) + (dy * cos);
                 int o = (y * w) + x;
-                double fx0 = Math.Floor(sx), fy0 = Math.Floor(sy);
-                if (fx0 < -1 || fx0 >= w || fy0 < -1 || fy0 >= h)
+                int x0 = (int)(sx + bias) - bias, y0 = (int)(sy + bias) - bias;
+                if (x0 < -1 || x0 >= w || y0 < -1 || y0 >= h)
                 {
                     for (int c = 0; c < channels; c++)
                     {
@@ -89,16 +93,15 @@ public sealed class RandomRotation : IImageTransform
                     continue;
                 }
 
-                int x0 = (int)fx0, y0 = (int)fy0;
-                float ax = (float)(sx - fx0), ay = (float)(sy - fy0);
+                float ax = sx - x0, ay = sy - y0;
                 float w00 = (1 - ax) * (1 - ay), w01 = ax * (1 - ay), w10 = (1 - ax) * ay, w11 = ax * ay;
                 int i00 = (y0 * w) + x0;
-                if (x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h)
+                if ((uint)x0 < (uint)(w - 1) && (uint)y0 < (uint)(h - 1))
                 {
                     for (int c = 0; c < channels; c++)
                     {
-                        int i = (c * plane) + i00;
-                        destination[(c * plane) + o] = (w00 * source[i]) + (w01 * source[i + 1]) + (w10 * source[i + w]) + (w11 * source[i + w + 1]);
+                        ReadOnlySpan<float> quad = source.Slice((c * plane) + i00, w + 2);
+                        destination[(c * plane) + o] = (w00 * quad[0]) + (w01 * quad[1]) + (w10 * quad[w]) + (w11 * quad[w + 1]);
                     }
 
                     continue;
