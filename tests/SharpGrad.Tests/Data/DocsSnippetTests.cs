@@ -77,6 +77,7 @@ public sealed class DocsSnippetTests : IDisposable
         Assert.Equal(469, trainLoader.BatchesPerEpoch);
         Assert.Equal(10000, testSet.Count);
     }
+
     [Fact]
     public void AugmentationImageFolderAndCifarSnippetsRun()
     {
