@@ -10,6 +10,7 @@ var root = new RootCommand("sharpgrad — train, check and benchmark neural netw
     GradCheckCommand.Create(),
     ScheduleCommand.Create(),
     HistoryCommand.Create(),
+    AugmentPreviewCommand.Create(),
 };
 root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));
 return root.Parse(args).Invoke();

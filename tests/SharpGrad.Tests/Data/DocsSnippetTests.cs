@@ -77,4 +77,43 @@ public sealed class DocsSnippetTests : IDisposable
         Assert.Equal(469, trainLoader.BatchesPerEpoch);
         Assert.Equal(10000, testSet.Count);
     }
+
+    [Fact]
+    public void AugmentationImageFolderAndCifarSnippetsRun()
+    {
+        Tensor images = Tensor.Rand([10, 1, 28, 28], new Generator(0));
+        var train = new TensorDataset(images, Tensor.Arange(10).To(DType.Int64));
+        Augmentation augment = Augment.Compose(seed: 1, new RandomCrop(28, padding: 2), new RandomHorizontalFlip(), new RandomRotation(10));
+        var loader = new DataLoader(train, 4, shuffle: true, seed: 1, transform: augment.ApplyToBatch);
+        Assert.Equal([4, 1, 28, 28], loader.First().Inputs.ShapeArray);
+        Assert.Equal(1, augment.BatchIndex);
+
+        string photosDir = Path.Combine(_dir, "photos");
+        foreach (string cls in new[] { "dog", "cat" })
+        {
+            Directory.CreateDirectory(Path.Combine(photosDir, cls));
+            using var bitmap = new SkiaSharp.SKBitmap(80, 60);
+            bitmap.Erase(new SkiaSharp.SKColor(10, 200, 30));
+            using SkiaSharp.SKData png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(photosDir, cls, "1.png"), png.ToArray());
+        }
+
+        File.WriteAllBytes(Path.Combine(photosDir, "dog", "x.png"), [1, 2, 3]);
+        var warnings = new List<string>();
+        var photos = new SharpGrad.Imaging.ImageFolder(photosDir, 64, 64, SharpGrad.Imaging.ColorMode.Grayscale, skipInvalid: true, onWarning: warnings.Add);
+        Assert.Equal(["cat", "dog"], photos.Classes);
+        Assert.Single(warnings);
+        (Tensor image, Tensor label) = photos.Get(0);
+        Assert.Equal([1, 64, 64], image.ShapeArray);
+        Assert.Equal(0L, (long)label.Item());
+        Assert.Equal([2, 1, 64, 64], photos.ToTensorDataset().Inputs.ShapeArray);
+
+        string cifarDir = Path.Combine(_dir, "cifar-10-batches-bin");
+        Cifar10ReaderTests.WriteFakeSet(cifarDir);
+        Cifar10Data cifar = Cifar10Reader.Load(_dir);
+        var (cifarTrain, cifarTest) = cifar;
+        Assert.Equal("horse", cifar.ClassNames[(int)cifarTest.Get(0).Target.Item()]);
+        Assert.Equal(2, Cifar10Reader.Read(Path.Combine(cifarDir, "data_batch_1.bin")).Count);
+        Assert.Equal(10, cifarTrain.Count);
+    }
 }
