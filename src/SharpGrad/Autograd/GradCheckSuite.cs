@@ -162,10 +162,33 @@ public static class GradCheckSuite
         Add("BatchNorm", "training (N,C,L), affine", x => NN.Functional.BatchNorm(x[0], null, null, x[1], x[2], training: true), R(4, 3, 2), R(3), R(3));
         Add("BatchNorm", "eval with running stats (N,C,L)", x => NN.Functional.BatchNorm(x[0], x[1], x[2], x[3], x[4], training: false),
             R(2, 3, 4), R(3), P(3), R(3), R(3));
+        Add("BatchNorm", "training (N,C,H,W), affine (BatchNorm2d)", x => NN.Functional.BatchNorm(x[0], null, null, x[1], x[2], training: true), R(3, 2, 3, 2), R(2), R(2));
+        Add("BatchNorm", "eval with running stats (N,C,H,W)", x => NN.Functional.BatchNorm(x[0], x[1], x[2], x[3], x[4], training: false),
+            R(2, 2, 2, 3), R(2), P(2), R(2), R(2));
         // The padding row's value does reach the output (only its gradient is blocked), so finite differences would see it:
         // mask the padding positions out, so that the check covers the other rows and the padding row's true gradient is 0.
         Add("Embedding", "padding_idx 0, padding positions masked", x => NN.Functional.Embedding(x[1], x[0], paddingIdx: 0).MaskedFill(x[3], 0) * x[2],
             R(4, 3), I([0, 2, 0, 3, 1, 2], 2, 3), R(2, 3, 3), D([1, 0, 1, 0, 0, 0], 2, 3, 1));
+
+        // convolution and pooling (small shapes: each case is checked by central differences over every input element)
+        Add("Conv2d", "3x3, bias", x => NN.Functional.Conv2d(x[0], x[1], x[2]), R(2, 2, 5, 4), R(3, 2, 3, 3), R(3));
+        Add("Conv2d", "no bias, stride 2, padding 1", x => NN.Functional.Conv2d(x[0], x[1], stride: 2, padding: 1), R(1, 2, 5, 6), R(2, 2, 3, 3));
+        Add("Conv2d", "non-square kernel 2x3, stride (2,1), padding (1,0)", x => NN.Functional.Conv2d(x[0], x[1], x[2], stride: (2, 1), padding: (1, 0)),
+            R(2, 1, 5, 5), R(2, 1, 2, 3), R(2));
+        Add("Conv2d", "dilation 2, padding 2", x => NN.Functional.Conv2d(x[0], x[1], x[2], padding: 2, dilation: 2), R(1, 2, 5, 5), R(2, 2, 3, 3), R(2));
+        Add("Conv2d", "groups 2 (4 channels)", x => NN.Functional.Conv2d(x[0], x[1], x[2], groups: 2), R(2, 4, 4, 4), R(4, 2, 3, 3), R(4));
+        Add("Conv2d", "padding same, even kernel (asymmetric)", x => NN.Functional.Conv2d(x[0], x[1], padding: "same"), R(1, 2, 4, 5), R(2, 2, 2, 4));
+        Add("Conv2d", "1x1 kernel, non-contiguous input", x => NN.Functional.Conv2d(x[0].Transpose(2, 3), x[1], x[2]), R(2, 3, 3, 4), R(2, 3, 1, 1), R(2));
+        Add("Conv2d", "unbatched (C,H,W), depthwise stride 2", x => NN.Functional.Conv2d(x[0], x[1], stride: 2, groups: 2), R(2, 5, 5), R(4, 1, 3, 3));
+        Add("MaxPool2d", "2x2 (no ties)", x => NN.Functional.MaxPool2d(x[0], 2), R(2, 2, 4, 5));
+        Add("MaxPool2d", "3x3 stride 2 padding 1 dilation 1, ceil mode", x => NN.Functional.MaxPool2d(x[0], 3, stride: 2, padding: 1, ceilMode: true), R(1, 2, 6, 7));
+        Add("MaxPool2d", "2x2 dilation 2, overlapping windows", x => NN.Functional.MaxPool2d(x[0], 2, stride: 1, dilation: 2), R(1, 2, 5, 5));
+        Add("AvgPool2d", "2x2", x => NN.Functional.AvgPool2d(x[0], 2), R(2, 2, 4, 5));
+        Add("AvgPool2d", "3x3 stride 2 padding 1, count_include_pad", x => NN.Functional.AvgPool2d(x[0], 3, stride: 2, padding: 1), R(1, 2, 5, 6));
+        Add("AvgPool2d", "3x3 stride 2 padding 1, exclude pad, ceil mode", x => NN.Functional.AvgPool2d(x[0], 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false), R(1, 2, 6, 5));
+        Add("AdaptiveAvgPool2d", "global (1x1)", x => NN.Functional.AdaptiveAvgPool2d(x[0], 1), R(2, 3, 4, 5));
+        Add("AdaptiveAvgPool2d", "5x7 to 3x4 (overlapping windows)", x => NN.Functional.AdaptiveAvgPool2d(x[0], (3, 4)), R(1, 2, 5, 7));
+        Add("Dropout2d", "p=0.5, seeded channel mask", x => NN.Functional.Dropout2d(x[0], 0.5, training: true, new Generator(3)), R(3, 4, 2, 2));
         return cases;
     }
 

@@ -5,7 +5,7 @@ namespace SharpGrad.NN;
 /// over these. BatchNorm and LayerNorm are composed from differentiable primitives (mean, var, sub, div, sqrt), so their
 /// gradients come from autograd and are checked by the gradcheck table; a fused kernel can replace them later.
 /// </summary>
-public static class Functional
+public static partial class Functional
 {
     /// <summary>
     /// Layer normalisation over the trailing dims given by <paramref name="normalizedShape"/>:
@@ -37,12 +37,13 @@ public static class Functional
     }
 
     /// <summary>
-    /// Batch normalisation over the channel dim 1 of an (N, C) or (N, C, L) input, like <c>F.batch_norm</c>.
+    /// Batch normalisation over the channel dim 1 of an (N, C), (N, C, L) or (N, C, H, W) input (any (N, C, *)), like
+    /// <c>F.batch_norm</c>; statistics are taken over every dim but 1.
     /// Training (or no running statistics): normalise with the batch mean and the biased batch variance over N (and L); when
     /// running statistics are given, update them in place as running ← (1 − momentum)·running + momentum·batch, using the
     /// <em>unbiased</em> batch variance for the running variance. Evaluation: normalise with the running statistics.
     /// </summary>
-    /// <param name="input">(N, C) or (N, C, L).</param>
+    /// <param name="input">(N, C, *): (N, C), (N, C, L) or (N, C, H, W).</param>
     /// <param name="runningMean">(C) running mean (updated in training), or null.</param>
     /// <param name="runningVar">(C) running variance (updated in training), or null.</param>
     /// <param name="weight">(C) scale γ, or null.</param>
@@ -54,8 +55,8 @@ public static class Functional
         bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Rank is not (2 or 3))
-            throw new ShapeMismatchException($"BatchNorm: expected a 2-D (N, C) or 3-D (N, C, L) input, got shape {Shape.Format(input.Shape)}.");
+        if (input.Rank < 2)
+            throw new ShapeMismatchException($"BatchNorm: expected an input (N, C, *) of at least 2 dims, got shape {Shape.Format(input.Shape)}.");
         int c = input.Shape[1];
         int[] channelShape = [c];
         CheckParam(runningMean, channelShape, "BatchNorm", "running_mean");
@@ -64,9 +65,10 @@ public static class Functional
         CheckParam(bias, channelShape, "BatchNorm", "bias");
         if ((runningMean is null) != (runningVar is null))
             throw new ArgumentException("BatchNorm: give both running_mean and running_var, or neither.");
-        // Per-channel tensors of shape (C) broadcast against (N, C) directly and against (N, C, L) as (C, 1).
-        Tensor PerChannel(Tensor t) => input.Rank == 3 ? t.Reshape(c, 1) : t;
-        int[] dims = input.Rank == 3 ? [0, 2] : [0];
+        // Per-channel tensors of shape (C) broadcast against (N, C) directly, against (N, C, L) as (C, 1), (N, C, H, W) as (C, 1, 1).
+        int[] perChannelShape = [c, .. Enumerable.Repeat(1, input.Rank - 2)];
+        Tensor PerChannel(Tensor t) => input.Rank > 2 ? t.Reshape(perChannelShape) : t;
+        int[] dims = [0, .. Enumerable.Range(2, input.Rank - 2)];
         Tensor y;
         if (training || runningMean is null)
         {

@@ -9,7 +9,7 @@ public partial class Tensor
     public Tensor Relu()
     {
         Tensor x = this;
-        return UnaryRaw(UnaryKind.Relu, "Relu").Record("ReluBackward", [x], g => [g.Mul(x.UnaryRaw(UnaryKind.ReluDerivative, "Relu", 0))], x);
+        return UnaryRaw(UnaryKind.Relu, "Relu").Record("ReluBackward", [x], g => [ReluGrad(g, x)], x);
     }
 
     /// <summary>x for x &gt; 0, otherwise <paramref name="negativeSlope"/>·x (PyTorch's default slope 0.01).</summary>
@@ -36,6 +36,17 @@ public partial class Tensor
         Tensor y = result.Detach();
         // tanh' = 1 − tanh²
         return result.Record("TanhBackward", [this], g => [ActivationGrad(g, y, tanh: true)], result);
+    }
+
+    /// <summary>dx = g where x &gt; 0 else 0, one kernel pass (no mask tensor).</summary>
+    private static Tensor ReluGrad(Tensor g, Tensor x)
+    {
+        Tensor xc = x.ContiguousRaw();
+        Tensor gd = g.DType == x.DType ? g.ContiguousRaw() : g.To(x.DType).ContiguousRaw();
+        var dx = new Tensor(Storage.Allocate(x.DType, x.Numel), x.ShapeArray);
+        if (x.DType == DType.Float32) ActivationBackward.Relu(gd.Span<float>(), xc.Span<float>(), dx.Span<float>());
+        else ActivationBackward.Relu(gd.Span<double>(), xc.Span<double>(), dx.Span<double>());
+        return dx;
     }
 
     /// <summary>The gradient of sigmoid or tanh from the output gradient and the saved output, in one kernel pass.</summary>

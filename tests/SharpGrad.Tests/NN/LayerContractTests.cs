@@ -34,6 +34,18 @@ public class LayerContractTests
         new("Flatten", _ => new Flatten(), g => Tensor.Randn([2, 3, 4], g), [2, 12], 0, 0),
         new("Sequential", g => new Sequential(new Linear(4, 8, generator: g), new BatchNorm1d(8), new GELU(), new Dropout(0.2, g), new Linear(8, 2, generator: g)),
             g => Tensor.Randn([6, 4], g), [6, 2], 40 + 16 + 18, 17),
+        new("Conv2d 3x3 padding 1", g => new Conv2d(3, 4, 3, padding: 1, generator: g), g => Tensor.Randn([2, 3, 5, 6], g), [2, 4, 5, 6], 4 * 3 * 9 + 4, 0),
+        new("Conv2d (3,2) stride 2, dilation (1,2), groups 2, no bias", g => new Conv2d(4, 6, (3, 2), stride: 2, dilation: (1, 2), groups: 2, bias: false, generator: g),
+            g => Tensor.Randn([2, 4, 7, 9], g), [2, 6, 3, 4], 6 * 2 * 3 * 2, 0),
+        new("Conv2d same, unbatched", g => new Conv2d(2, 3, (2, 4), padding: "same", generator: g), g => Tensor.Randn([2, 5, 6], g), [3, 5, 6], 3 * 2 * 8 + 3, 0),
+        new("MaxPool2d", _ => new MaxPool2d(2), g => Tensor.Randn([2, 3, 5, 6], g), [2, 3, 2, 3], 0, 0),
+        new("AvgPool2d", _ => new AvgPool2d(3, 2, 1), g => Tensor.Randn([2, 3, 5, 6], g), [2, 3, 3, 3], 0, 0),
+        new("AdaptiveAvgPool2d", _ => new AdaptiveAvgPool2d((2, 3)), g => Tensor.Randn([2, 3, 5, 7], g), [2, 3, 2, 3], 0, 0),
+        new("BatchNorm2d", _ => new BatchNorm2d(3), g => Tensor.Randn([4, 3, 2, 2], g), [4, 3, 2, 2], 6, 7),
+        new("Dropout2d", g => new Dropout2d(0.3, g), g => Tensor.Randn([2, 3, 4, 4], g), [2, 3, 4, 4], 0, 0),
+        new("W3 CNN", g => new Sequential(new Conv2d(1, 32, 3, generator: g), new ReLU(), new MaxPool2d(2), new Conv2d(32, 64, 3, generator: g), new ReLU(),
+                new MaxPool2d(2), new Flatten(), new Linear(1600, 128, generator: g), new ReLU(), new Linear(128, 10, generator: g)),
+            g => Tensor.Randn([2, 1, 28, 28], g), [2, 10], 320 + 18496 + 204928 + 1290, 0),
     ];
 
     public static TheoryData<Contract> Contracts()
@@ -175,6 +187,82 @@ public class LayerContractTests
 
     // ---------------------------------------------------------------------------------------------------------------
     // Train/eval behaviour
+
+    [Fact]
+    public void Dropout2dZeroesWholeChannelsInTrainingAndIsIdentityInEval()
+    {
+        var drop = new Dropout2d(0.5, new Generator(4));
+        var x = Tensor.Ones(8, 50, 3, 3);
+        var first = drop.Forward(x);
+        var y = first.Reshape(400, 9).To(DType.Float64).ToArray<double>();
+        int zeroed = 0;
+        for (int ch = 0; ch < 400; ch++)
+        {
+            var row = y.Skip(ch * 9).Take(9).ToArray();
+            Assert.True(row.All(v => v == 0) || row.All(v => v == 2), "each channel is dropped or kept as a whole");
+            if (row[0] == 0) zeroed++;
+        }
+        Assert.InRange(zeroed / 400.0, 0.4, 0.6);
+        Assert.Equal(first.ToArray(), new Dropout2d(0.5, new Generator(4)).Forward(x).ToArray()); // seeded
+        drop.Eval();
+        Assert.Same(x, drop.Forward(x));
+        Assert.Equal("Dropout2d(p=0.5, inplace=False)", drop.ToString());
+    }
+
+    [Fact]
+    public void BatchNorm2dUsesBatchStatisticsInTrainingAndRunningStatisticsInEval()
+    {
+        var bn = new BatchNorm2d(2);
+        var x = Tensor.Randn([4, 2, 3, 3], new Generator(1)).MulScalar(3).AddScalar(1);
+        var y = bn.Forward(x);
+        // training: each channel of the output has mean 0 and (biased) variance 1 over N, H, W
+        var ym = y.Mean([0, 2, 3]).To(DType.Float64).ToArray<double>();
+        var yv = y.Var([0, 2, 3], correction: 0).To(DType.Float64).ToArray<double>();
+        Assert.All(ym, m => Assert.InRange(m, -1e-5, 1e-5));
+        Assert.All(yv, v => Assert.InRange(v, 1 - 1e-3, 1 + 1e-3));
+        var mean = x.Mean([0, 2, 3]).To(DType.Float64).ToArray<double>();
+        var unbiased = x.Var([0, 2, 3]).To(DType.Float64).ToArray<double>();
+        Close([0.1 * mean[0], 0.1 * mean[1]], bn.RunningMean!, 1e-5);
+        Close([0.9 + 0.1 * unbiased[0], 0.9 + 0.1 * unbiased[1]], bn.RunningVar!, 1e-4);
+        Assert.Equal(1.0, bn.NumBatchesTracked!.Item());
+        bn.Eval();
+        var e = bn.Forward(x);
+        var expected = (x - bn.RunningMean!.Reshape(2, 1, 1)) / (bn.RunningVar!.Reshape(2, 1, 1) + 1e-5).Sqrt();
+        Close(expected.To(DType.Float64).ToArray<double>(), e, 1e-5);
+        Assert.Equal(1.0, bn.NumBatchesTracked!.Item()); // eval does not count batches
+        Assert.Equal("BatchNorm2d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)", bn.ToString());
+        Assert.Throws<ShapeMismatchException>(() => bn.Forward(Tensor.Zeros(2, 2, 3)));
+    }
+
+    [Fact]
+    public void ConvolutionAndPoolingReprsMatchPyTorch()
+    {
+        Assert.Equal("Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1))", new Conv2d(1, 32, 3).ToString());
+        Assert.Equal("Conv2d(4, 6, kernel_size=(3, 2), stride=(2, 2), padding=(1, 0), dilation=(1, 2), groups=2, bias=False)",
+            new Conv2d(4, 6, (3, 2), stride: 2, padding: (1, 0), dilation: (1, 2), groups: 2, bias: false).ToString());
+        Assert.Equal("Conv2d(3, 3, kernel_size=(3, 3), stride=(1, 1), padding=same)", new Conv2d(3, 3, 3, padding: "same").ToString());
+        Assert.Equal("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)", new MaxPool2d(2).ToString());
+        Assert.Equal("AvgPool2d(kernel_size=3, stride=2, padding=1)", new AvgPool2d(3, 2, 1).ToString());
+        Assert.Equal("AdaptiveAvgPool2d(output_size=1)", new AdaptiveAvgPool2d(1).ToString());
+        Assert.Equal("AdaptiveAvgPool2d(output_size=(2, 3))", new AdaptiveAvgPool2d((2, 3)).ToString());
+        Assert.Throws<ArgumentException>(() => new Conv2d(3, 4, 3, groups: 2));
+        Assert.Throws<ArgumentException>(() => new Conv2d(3, 3, 3, stride: 2, padding: "same"));
+        Assert.Throws<ShapeMismatchException>(() => new Conv2d(3, 4, 3).Forward(Tensor.Zeros(1, 2, 5, 5)));
+        Assert.Throws<ShapeMismatchException>(() => new Conv2d(1, 1, 5).Forward(Tensor.Zeros(1, 1, 3, 3)));
+    }
+
+    [Fact]
+    public void Conv2dInitIsUniformOverOneOverRootFanIn()
+    {
+        var conv = new Conv2d(8, 16, (3, 2), groups: 2, generator: new Generator(2));
+        double bound = 1 / Math.Sqrt(4 * 3 * 2);
+        var w = conv.Weight.To(DType.Float64).ToArray<double>();
+        Assert.All(w, v => Assert.InRange(v, -bound, bound));
+        Assert.True(w.Max() > 0.9 * bound && w.Min() < -0.9 * bound);
+        var g = new Generator(2);
+        Assert.Equal(Tensor.Uniform([16, 4, 3, 2], -bound, bound, g).ToArray(), conv.Weight.ToArray());
+        Assert.Equal(Tensor.Uniform([16], -bound, bound, g).ToArray(), conv.Bias!.ToArray());
+    }
 
     [Fact]
     public void DropoutScalesInTrainingAndIsIdentityInEval()

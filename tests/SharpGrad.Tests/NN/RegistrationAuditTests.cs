@@ -19,6 +19,9 @@ public class RegistrationAuditTests
         new Dropout(), new BatchNorm1d(3), new BatchNorm1d(3, affine: false, trackRunningStats: false), new LayerNorm(4),
         new LayerNorm([2, 3], elementwiseAffine: false), new Embedding(5, 2, paddingIdx: 0), new Flatten(),
         new Sequential(new Linear(2, 2), new ReLU()), new ModuleList(new Linear(2, 2), new Tanh()),
+        new Conv2d(4, 4, 3, groups: 2), new Conv2d(2, 3, (1, 2), padding: "same", bias: false), new MaxPool2d(2), new AvgPool2d(3, 2, 1),
+        new AdaptiveAvgPool2d(1), new BatchNorm2d(3), new BatchNorm2d(3, affine: false, trackRunningStats: false), new Dropout2d(),
+        new BasicBlock(4, 8, stride: 2), new BasicBlock(4, 4), ResNet.Cifar(8, inChannels: 1),
     ];
 
     [Fact]

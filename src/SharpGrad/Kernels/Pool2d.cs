@@ -1,0 +1,246 @@
+using System.Numerics;
+
+namespace SharpGrad.Kernels;
+
+/// <summary>
+/// Sizes of a 2-D pooling over <see cref="Planes"/> = N·C independent (H, W) planes, output (OH, OW). For max and average
+/// pooling the window of output (i, j) starts at (i·SH − PH, j·SW − PW) and has KH×KW taps DH, DW apart; for adaptive
+/// pooling rows ⌊i·H/OH⌋ … ⌈(i+1)·H/OH⌉ − 1 (likewise columns).
+/// </summary>
+internal readonly struct Pool2dGeometry
+{
+    public readonly int Planes, H, W, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW;
+
+    public Pool2dGeometry(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int oh, int ow)
+    {
+        Planes = planes; H = h; W = w; KH = kh; KW = kw; SH = sh; SW = sw; PH = ph; PW = pw; DH = dh; DW = dw; OH = oh; OW = ow;
+    }
+
+    /// <summary>
+    /// PyTorch's pooling output size: ⌊(size + 2·pad − dilation·(k − 1) − 1) / stride⌋ + 1 (⌈…⌉ in ceil mode, where a last
+    /// window that would start in the right padding is dropped).
+    /// </summary>
+    public static int OutSize(int size, int k, int stride, int pad, int dilation, bool ceilMode)
+    {
+        int span = size + 2 * pad - dilation * (k - 1) - 1;
+        int o = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        if (ceilMode && (o - 1) * stride >= size + pad) o--;
+        return o;
+    }
+}
+
+/// <summary>
+/// Max, average and adaptive average pooling over NCHW planes, forward and backward, float32 and float64. Planes are
+/// independent, so they are split across <see cref="KernelThreads"/>; each output is computed by the same loop whatever the
+/// thread count. Max pooling records the flat index (row·W + column within the plane) of each window's maximum; ties keep
+/// the first maximum in row-major window order and NaN wins, as in PyTorch.
+/// </summary>
+internal static class Pool2d
+{
+    private const int MinElementsPerPart = 16384;
+
+    internal enum Op { MaxForward, MaxBackward, AvgForward, AvgBackward, AdaptiveForward, AdaptiveBackward }
+
+    /// <summary>y = max over each window of x; <paramref name="indices"/> receives the argmax (flat within the plane).</summary>
+    public static void MaxForward<T>(T[] x, int xOff, T[] y, int[] indices, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(Op.MaxForward, x, xOff, y, indices, false, g);
+
+    /// <summary>dx (zeroed here) += dy scattered to the recorded argmax positions.</summary>
+    public static void MaxBackward<T>(T[] dy, int dyOff, T[] dx, int[] indices, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(Op.MaxBackward, dy, dyOff, dx, indices, false, g);
+
+    /// <summary>y = mean over each window; the divisor counts padding taps when <paramref name="countIncludePad"/> (PyTorch's default).</summary>
+    public static void AvgForward<T>(T[] x, int xOff, T[] y, bool countIncludePad, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(Op.AvgForward, x, xOff, y, null, countIncludePad, g);
+
+    /// <summary>dx (zeroed here) += dy / divisor over each window.</summary>
+    public static void AvgBackward<T>(T[] dy, int dyOff, T[] dx, bool countIncludePad, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(Op.AvgBackward, dy, dyOff, dx, null, countIncludePad, g);
+
+    /// <summary>Adaptive average pooling to (OH, OW).</summary>
+    public static void AdaptiveForward<T>(T[] x, int xOff, T[] y, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(Op.AdaptiveForward, x, xOff, y, null, false, g);
+
+    /// <summary>dx (zeroed here) of adaptive average pooling.</summary>
+    public static void AdaptiveBackward<T>(T[] dy, int dyOff, T[] dx, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(Op.AdaptiveBackward, dy, dyOff, dx, null, false, g);
+
+    private static void Run<T>(Op op, T[] src, int srcOff, T[] dst, int[]? indices, bool countIncludePad, in Pool2dGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long elements = (long)g.Planes * (g.H * g.W + g.OH * g.OW);
+        int parts = (int)Math.Clamp(elements / MinElementsPerPart, 1, Math.Min(g.Planes, 64));
+        var job = PoolJob<T>.Instance ??= new PoolJob<T>();
+        job.Set(op, src, srcOff, dst, indices, countIncludePad, parts, g);
+        KernelThreads.Run(job, parts, KernelThreads.Count);
+        job.Clear();
+    }
+
+    private sealed class PoolJob<T> : KernelThreads.Job where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic] internal static PoolJob<T>? Instance;
+        private Op _op;
+        private T[] _src = [], _dst = [];
+        private int[]? _indices;
+        private int _srcOff, _parts;
+        private bool _countIncludePad;
+        private Pool2dGeometry _g;
+
+        public void Set(Op op, T[] src, int srcOff, T[] dst, int[]? indices, bool countIncludePad, int parts, in Pool2dGeometry g) =>
+            (_op, _src, _srcOff, _dst, _indices, _countIncludePad, _parts, _g) = (op, src, srcOff, dst, indices, countIncludePad, parts, g);
+
+        public void Clear() { _src = _dst = []; _indices = null; }
+
+        internal override void RunPart(int part)
+        {
+            ref readonly var g = ref _g;
+            int first = (int)((long)part * g.Planes / _parts), end = (int)((long)(part + 1) * g.Planes / _parts);
+            int inPlane = g.H * g.W, outPlane = g.OH * g.OW;
+            for (int p = first; p < end; p++)
+            {
+                switch (_op)
+                {
+                    case Op.MaxForward:
+                        MaxPlane(_src.AsSpan(_srcOff + p * inPlane, inPlane), _dst.AsSpan(p * outPlane, outPlane), _indices.AsSpan(p * outPlane, outPlane), g);
+                        break;
+                    case Op.MaxBackward:
+                    {
+                        var dy = _src.AsSpan(_srcOff + p * outPlane, outPlane);
+                        var dx = _dst.AsSpan(p * inPlane, inPlane);
+                        var idx = _indices.AsSpan(p * outPlane, outPlane);
+                        dx.Clear();
+                        for (int i = 0; i < outPlane; i++) dx[idx[i]] += dy[i];
+                        break;
+                    }
+                    case Op.AvgForward:
+                        AvgPlane(_src.AsSpan(_srcOff + p * inPlane, inPlane), _dst.AsSpan(p * outPlane, outPlane), _countIncludePad, backward: false, g);
+                        break;
+                    case Op.AvgBackward:
+                        AvgPlane(_src.AsSpan(_srcOff + p * outPlane, outPlane), _dst.AsSpan(p * inPlane, inPlane), _countIncludePad, backward: true, g);
+                        break;
+                    case Op.AdaptiveForward:
+                        AdaptivePlane(_src.AsSpan(_srcOff + p * inPlane, inPlane), _dst.AsSpan(p * outPlane, outPlane), backward: false, g);
+                        break;
+                    case Op.AdaptiveBackward:
+                        AdaptivePlane(_src.AsSpan(_srcOff + p * outPlane, outPlane), _dst.AsSpan(p * inPlane, inPlane), backward: true, g);
+                        break;
+                }
+            }
+        }
+    }
+
+    private static void MaxPlane<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> indices, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1)
+        {
+            // The common 2×2/2 case without bounds checks on the taps (all windows lie inside the plane).
+            for (int i = 0; i < g.OH; i++)
+            {
+                var r0 = x.Slice(2 * i * g.W, g.W);
+                var r1 = x.Slice((2 * i + 1) * g.W, g.W);
+                int o = i * g.OW;
+                for (int j = 0; j < g.OW; j++)
+                {
+                    int c = 2 * j;
+                    T best = r0[c];
+                    int at = 2 * i * g.W + c;
+                    T v = r0[c + 1];
+                    if (v > best || T.IsNaN(v)) { best = v; at = 2 * i * g.W + c + 1; }
+                    v = r1[c];
+                    if (v > best || T.IsNaN(v)) { best = v; at = (2 * i + 1) * g.W + c; }
+                    v = r1[c + 1];
+                    if (v > best || T.IsNaN(v)) { best = v; at = (2 * i + 1) * g.W + c + 1; }
+                    y[o + j] = best;
+                    indices[o + j] = at;
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < g.OH; i++)
+        {
+            int hs = i * g.SH - g.PH;
+            for (int j = 0; j < g.OW; j++)
+            {
+                int ws = j * g.SW - g.PW;
+                T best = T.NegativeInfinity;
+                int at = -1;
+                for (int ki = 0; ki < g.KH; ki++)
+                {
+                    int ih = hs + ki * g.DH;
+                    if ((uint)ih >= (uint)g.H) continue;
+                    for (int kj = 0; kj < g.KW; kj++)
+                    {
+                        int iw = ws + kj * g.DW;
+                        if ((uint)iw >= (uint)g.W) continue;
+                        T v = x[ih * g.W + iw];
+                        // at < 0: the first in-range tap initialises the index, as in PyTorch (so an all −∞ window points inside it).
+                        if (at < 0 || v > best || T.IsNaN(v)) { best = v; at = ih * g.W + iw; }
+                    }
+                }
+                y[i * g.OW + j] = best;
+                indices[i * g.OW + j] = Math.Max(at, 0);
+            }
+        }
+    }
+
+    private static void AvgPlane<T>(ReadOnlySpan<T> src, Span<T> dst, bool countIncludePad, bool backward, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (backward) dst.Clear();
+        for (int i = 0; i < g.OH; i++)
+        {
+            int hs = i * g.SH - g.PH, he = Math.Min(hs + g.KH, g.H + g.PH);
+            int poolH = he - hs;
+            hs = Math.Max(hs, 0);
+            he = Math.Min(he, g.H);
+            for (int j = 0; j < g.OW; j++)
+            {
+                int ws = j * g.SW - g.PW, we = Math.Min(ws + g.KW, g.W + g.PW);
+                int poolW = we - ws;
+                ws = Math.Max(ws, 0);
+                we = Math.Min(we, g.W);
+                int divisor = countIncludePad ? poolH * poolW : (he - hs) * (we - ws);
+                T div = T.CreateChecked(Math.Max(divisor, 1));
+                if (!backward)
+                {
+                    T sum = T.Zero;
+                    for (int ih = hs; ih < he; ih++)
+                        for (int iw = ws; iw < we; iw++) sum += src[ih * g.W + iw];
+                    dst[i * g.OW + j] = sum / div;
+                }
+                else
+                {
+                    T d = src[i * g.OW + j] / div;
+                    for (int ih = hs; ih < he; ih++)
+                        for (int iw = ws; iw < we; iw++) dst[ih * g.W + iw] += d;
+                }
+            }
+        }
+    }
+
+    private static void AdaptivePlane<T>(ReadOnlySpan<T> src, Span<T> dst, bool backward, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (backward) dst.Clear();
+        for (int i = 0; i < g.OH; i++)
+        {
+            int hs = i * g.H / g.OH, he = ((i + 1) * g.H + g.OH - 1) / g.OH;
+            for (int j = 0; j < g.OW; j++)
+            {
+                int ws = j * g.W / g.OW, we = ((j + 1) * g.W + g.OW - 1) / g.OW;
+                T div = T.CreateChecked((he - hs) * (we - ws));
+                if (!backward)
+                {
+                    T sum = T.Zero;
+                    for (int ih = hs; ih < he; ih++)
+                        for (int iw = ws; iw < we; iw++) sum += src[ih * g.W + iw];
+                    dst[i * g.OW + j] = sum / div;
+                }
+                else
+                {
+                    T d = src[i * g.OW + j] / div;
+                    for (int ih = hs; ih < he; ih++)
+                        for (int iw = ws; iw < we; iw++) dst[ih * g.W + iw] += d;
+                }
+            }
+        }
+    }
+}
