@@ -41,12 +41,13 @@ internal readonly struct Conv2dGeometry
 /// im2col + GEMM, forward and backward.
 /// </summary>
 /// <remarks>
-/// <para><b>Why im2col + GEMM.</b> Measured on the W3 shapes (batch 128, Zen 4, 2 threads, float32): conv2 (32→64, 3×3 on
-/// 13×13) forward takes 4.9 ms by im2col + packed Sgemm and 176 ms by the naive direct loop
-/// (<see cref="Conv2dReference"/>); conv1 (1→32, 3×3 on 28×28) 0.9 ms vs 27 ms. The GEMM path runs at ~120 GFLOP/s on
-/// conv2 because all the arithmetic goes through the register-blocked micro-kernel; a direct convolution would need its own
-/// register blocking per kernel size, stride and dilation to approach that, while im2col costs one extra copy of the input
-/// (K·OH·OW per image, ~1 % of the time here). See docs/cnn.md for the full table.</para>
+/// <para><b>Why im2col + GEMM.</b> Measured on the W3 shapes (batch 128, float32, 2-core Zen 4 shared with another
+/// build, load ≈ 4–5, so ratios count): conv2 (32→64, 3×3 on 13×13) forward took 14–16 ms by im2col + packed Sgemm
+/// and 1,030–1,270 ms by the naive direct loop (<see cref="Conv2dReference"/>), ≈ 75×; conv1 (1→32, 3×3 on 28×28)
+/// 6–11 ms vs 85–122 ms. All the arithmetic goes through the register-blocked GEMM micro-kernel (one conv2 image,
+/// 64 × 121 × 288, ran at 77 GFLOP/s on one thread); a direct convolution would need its own register blocking for
+/// every kernel size, stride and dilation to compete, while im2col costs one extra pass over K·OH·OW values per image.
+/// Details in docs/cnn.md.</para>
 /// <para><b>Threads and determinism.</b> Forward and input-gradient work is split over images; each image's result is
 /// computed by the same calls whatever the thread count. The weight and bias gradients are sums over images: the batch is
 /// cut into a number of chunks that depends on the shapes only, each chunk sums its images in order into its own partial
