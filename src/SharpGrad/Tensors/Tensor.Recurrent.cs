@@ -1,0 +1,228 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace SharpGrad;
+
+/// <summary>
+/// Fused recurrences for LSTM and GRU layers: one graph node runs a whole sequence (one direction of one layer). The input
+/// projection x·W_ihᵀ + b_ih for all steps is computed beforehand with one GEMM (<see cref="Linear"/>); each step here is one
+/// (B,H)·W_hhᵀ GEMM into a preallocated buffer followed by a fused pointwise cell kernel (gates → c, h). The backward pass
+/// (back-propagation through time) is written by hand: per step the pointwise cell backward and one (B,G)·W_hh GEMM, then a
+/// single GEMM for dW_hh over all steps. Its gradients are not themselves differentiable (no double backward).
+/// </summary>
+public partial class Tensor
+{
+    private static void GemmT<T>(bool ta, bool tb, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool acc)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            Kernels.Gemm.Sgemm(ta, tb, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, acc);
+        else
+            Kernels.Gemm.Dgemm(ta, tb, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, acc);
+    }
+
+    private static T Sig<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+
+    private static void CheckRecurrentArgs(string op, Tensor xp, Tensor wHh, Tensor? bHh, Tensor h0, Tensor? c0, int gates)
+    {
+        if (xp.Rank != 3) throw new ShapeMismatchException($"{op}: the input projection must be (T, B, {gates}·H), got {SharpGrad.Shape.Format(xp._shape)}.");
+        int h = wHh._shape[1];
+        if (wHh.Rank != 2 || wHh._shape[0] != gates * h || xp._shape[2] != gates * h)
+            throw new ShapeMismatchException(op, xp._shape, wHh._shape, $"weight_hh must be ({gates}·H, H) and the projection's last dim {gates}·H");
+        if (bHh is not null && (bHh.Rank != 1 || bHh._shape[0] != gates * h))
+            throw new ShapeMismatchException(op, bHh._shape, wHh._shape, $"bias_hh must have {gates}·H elements");
+        if (h0.Rank != 2 || h0._shape[0] != xp._shape[1] || h0._shape[1] != h)
+            throw new ShapeMismatchException(op, h0._shape, xp._shape, "the initial hidden state must be (B, H)");
+        if (c0 is not null && (c0.Rank != 2 || c0._shape[0] != xp._shape[1] || c0._shape[1] != h))
+            throw new ShapeMismatchException(op, c0._shape, xp._shape, "the initial cell state must be (B, H)");
+        foreach (var t in new[] { wHh, bHh, h0, c0 })
+            if (t is not null && t.DType != xp.DType) throw new ArgumentException($"{op}: all tensors must share the dtype {xp.DType} (got {t.DType}).");
+        xp.RequireFloating(op);
+    }
+
+    /// <summary>
+    /// LSTM recurrence over a sequence. <paramref name="xp"/> (T,B,4H) is x·W_ihᵀ + b_ih for all steps; gate order i,f,g,o.
+    /// Returns (T+1, B, H): rows 0…T−1 are h_t in time order, row T is the final cell state c_n. With
+    /// <paramref name="reverse"/> the steps run from t = T−1 down to 0 (h_n is then row 0).
+    /// </summary>
+    internal static Tensor LstmSequence(Tensor xp, Tensor wHh, Tensor? bHh, Tensor h0, Tensor c0, bool reverse)
+    {
+        CheckRecurrentArgs("LSTM", xp, wHh, bHh, h0, c0, 4);
+        return xp.DType == DType.Float32 ? LstmSequence<float>(xp, wHh, bHh, h0, c0, reverse) : LstmSequence<double>(xp, wHh, bHh, h0, c0, reverse);
+    }
+
+    private static Tensor LstmSequence<T>(Tensor xpIn, Tensor wIn, Tensor? bIn, Tensor h0In, Tensor c0In, bool reverse)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], g4 = 4 * hid, bh = batch * hid, bg = batch * g4;
+        T[] xp = xpIn.ContiguousRaw().Span<T>().ToArray();
+        T[] w = wIn.ContiguousRaw().Span<T>().ToArray();
+        T[]? b = bIn?.ContiguousRaw().Span<T>().ToArray();
+        T[] h0 = h0In.ContiguousRaw().Span<T>().ToArray(), c0 = c0In.ContiguousRaw().Span<T>().ToArray();
+        var result = new Tensor(Storage.Allocate(xpIn.DType, (steps + 1) * bh), [steps + 1, batch, hid]);
+        Span<T> y = result.Span<T>();
+        // Saved for backward: activated gates (T,B,4H) (reuses xp's buffer), cell states c_t (T,B,H), previous h (T,B,H).
+        T[] cs = new T[steps * bh], hprev = new T[steps * bh];
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
+            ReadOnlySpan<T> hp = s == 0 ? h0 : y.Slice(tPrev * bh, bh);
+            ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
+            hp.CopyTo(hprev.AsSpan(t * bh, bh));
+            Span<T> gates = xp.AsSpan(t * bg, bg);
+            GemmT(false, true, batch, g4, hid, hp, hid, w, hid, gates, g4, acc: true);
+            Span<T> ct = cs.AsSpan(t * bh, bh), ht = y.Slice(t * bh, bh);
+            for (int r = 0; r < batch; r++)
+            {
+                Span<T> gr = gates.Slice(r * g4, g4);
+                int o = r * hid;
+                for (int j = 0; j < hid; j++)
+                {
+                    T bi = b is null ? T.Zero : b[j], bf = b is null ? T.Zero : b[hid + j], bgg = b is null ? T.Zero : b[2 * hid + j], bo = b is null ? T.Zero : b[3 * hid + j];
+                    T i = Sig(gr[j] + bi), f = Sig(gr[hid + j] + bf), gg = T.Tanh(gr[2 * hid + j] + bgg), og = Sig(gr[3 * hid + j] + bo);
+                    gr[j] = i; gr[hid + j] = f; gr[2 * hid + j] = gg; gr[3 * hid + j] = og;
+                    T c = f * cp[o + j] + i * gg;
+                    ct[o + j] = c;
+                    ht[o + j] = og * T.Tanh(c);
+                }
+            }
+        }
+        ReadOnlySpan<T> lastC = steps == 0 ? c0 : cs.AsSpan((reverse ? 0 : steps - 1) * bh, bh);
+        lastC.CopyTo(y.Slice(steps * bh, bh));
+        T[] acts = xp;
+        Tensor xpR = xpIn, wR = wIn, h0R = h0In, c0R = c0In;
+        Tensor[] inputs = bIn is null ? [xpR, wR, h0R, c0R] : [xpR, wR, h0R, c0R, bIn];
+        return result.Record("LstmBackward", inputs, grad =>
+        {
+            ReadOnlySpan<T> dy = grad.ContiguousRaw().Span<T>();
+            var dxpT = new Tensor(Storage.Allocate(xpIn.DType, steps * bg), [steps, batch, g4]);
+            Span<T> dg = dxpT.Span<T>();
+            T[] dhNext = new T[bh], dc = dy.Slice(steps * bh, bh).ToArray();
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
+                ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
+                ReadOnlySpan<T> a = acts.AsSpan(t * bg, bg), ct = cs.AsSpan(t * bh, bh), dyt = dy.Slice(t * bh, bh);
+                Span<T> dgt = dg.Slice(t * bg, bg);
+                for (int r = 0; r < batch; r++)
+                {
+                    int o = r * hid, go = r * g4;
+                    for (int j = 0; j < hid; j++)
+                    {
+                        T i = a[go + j], f = a[go + hid + j], gg = a[go + 2 * hid + j], og = a[go + 3 * hid + j];
+                        T dh = dyt[o + j] + dhNext[o + j], tc = T.Tanh(ct[o + j]);
+                        T dcj = dc[o + j] + dh * og * (T.One - tc * tc);
+                        dgt[go + j] = dcj * gg * i * (T.One - i);
+                        dgt[go + hid + j] = dcj * cp[o + j] * f * (T.One - f);
+                        dgt[go + 2 * hid + j] = dcj * i * (T.One - gg * gg);
+                        dgt[go + 3 * hid + j] = dh * tc * og * (T.One - og);
+                        dc[o + j] = dcj * f;
+                    }
+                }
+                GemmT(false, false, batch, hid, g4, dgt, g4, w, hid, dhNext, hid, acc: false);
+            }
+            var dw = new Tensor(Storage.Allocate(xpIn.DType, g4 * hid), [g4, hid]);
+            GemmT(true, false, g4, hid, steps * batch, dg, g4, hprev, hid, dw.Span<T>(), hid, acc: false);
+            Tensor? db = null;
+            if (bIn is not null)
+            {
+                db = new Tensor(Storage.Allocate(xpIn.DType, g4), [g4]);
+                Span<T> dbs = db.Span<T>();
+                for (int row = 0; row < steps * batch; row++)
+                    for (int j = 0; j < g4; j++) dbs[j] += dg[row * g4 + j];
+            }
+            var dh0 = new Tensor(new Storage(dhNext, xpIn.DType), [batch, hid]);
+            var dc0 = new Tensor(new Storage(dc, xpIn.DType), [batch, hid]);
+            return bIn is null ? [dxpT, dw, dh0, dc0] : [dxpT, dw, dh0, dc0, db];
+        });
+    }
+
+    /// <summary>
+    /// GRU recurrence over a sequence. <paramref name="xp"/> (T,B,3H) is x·W_ihᵀ + b_ih for all steps; gate order r,z,n with
+    /// n = tanh(x_n + r ⊙ (W_hn·h + b_hn)) as in PyTorch. Returns (T, B, H), the hidden states in time order.
+    /// </summary>
+    internal static Tensor GruSequence(Tensor xp, Tensor wHh, Tensor? bHh, Tensor h0, bool reverse)
+    {
+        CheckRecurrentArgs("GRU", xp, wHh, bHh, h0, null, 3);
+        return xp.DType == DType.Float32 ? GruSequence<float>(xp, wHh, bHh, h0, reverse) : GruSequence<double>(xp, wHh, bHh, h0, reverse);
+    }
+
+    private static Tensor GruSequence<T>(Tensor xpIn, Tensor wIn, Tensor? bIn, Tensor h0In, bool reverse)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], g3 = 3 * hid, bh = batch * hid, bg = batch * g3;
+        T[] xp = xpIn.ContiguousRaw().Span<T>().ToArray(); // becomes the activated gates r, z, n
+        T[] w = wIn.ContiguousRaw().Span<T>().ToArray();
+        T[]? b = bIn?.ContiguousRaw().Span<T>().ToArray();
+        T[] h0 = h0In.ContiguousRaw().Span<T>().ToArray();
+        var result = new Tensor(Storage.Allocate(xpIn.DType, steps * bh), [steps, batch, hid]);
+        Span<T> y = result.Span<T>();
+        T[] hprev = new T[steps * bh], ghn = new T[steps * bh], gh = new T[bg];
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
+            ReadOnlySpan<T> hp = s == 0 ? h0 : y.Slice(tPrev * bh, bh);
+            hp.CopyTo(hprev.AsSpan(t * bh, bh));
+            GemmT(false, true, batch, g3, hid, hp, hid, w, hid, gh, g3, acc: false);
+            Span<T> gx = xp.AsSpan(t * bg, bg), ht = y.Slice(t * bh, bh), ghnT = ghn.AsSpan(t * bh, bh);
+            for (int r = 0; r < batch; r++)
+            {
+                int o = r * hid, go = r * g3;
+                for (int j = 0; j < hid; j++)
+                {
+                    T hr = gh[go + j] + (b is null ? T.Zero : b[j]);
+                    T hz = gh[go + hid + j] + (b is null ? T.Zero : b[hid + j]);
+                    T hn = gh[go + 2 * hid + j] + (b is null ? T.Zero : b[2 * hid + j]);
+                    T rg = Sig(gx[go + j] + hr), z = Sig(gx[go + hid + j] + hz), n = T.Tanh(gx[go + 2 * hid + j] + rg * hn);
+                    gx[go + j] = rg; gx[go + hid + j] = z; gx[go + 2 * hid + j] = n;
+                    ghnT[o + j] = hn;
+                    ht[o + j] = (T.One - z) * n + z * hp[o + j];
+                }
+            }
+        }
+        T[] acts = xp;
+        Tensor[] inputs = bIn is null ? [xpIn, wIn, h0In] : [xpIn, wIn, h0In, bIn];
+        return result.Record("GruBackward", inputs, grad =>
+        {
+            ReadOnlySpan<T> dy = grad.ContiguousRaw().Span<T>();
+            var dxpT = new Tensor(Storage.Allocate(xpIn.DType, steps * bg), [steps, batch, g3]);
+            Span<T> dgx = dxpT.Span<T>();
+            T[] dgh = new T[steps * bg], dhNext = new T[bh], dhCarry = new T[bh];
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = reverse ? steps - 1 - s : s;
+                ReadOnlySpan<T> a = acts.AsSpan(t * bg, bg), hp = hprev.AsSpan(t * bh, bh), hn = ghn.AsSpan(t * bh, bh), dyt = dy.Slice(t * bh, bh);
+                Span<T> dgxt = dgx.Slice(t * bg, bg), dght = dgh.AsSpan(t * bg, bg);
+                for (int r = 0; r < batch; r++)
+                {
+                    int o = r * hid, go = r * g3;
+                    for (int j = 0; j < hid; j++)
+                    {
+                        T rg = a[go + j], z = a[go + hid + j], n = a[go + 2 * hid + j];
+                        T dh = dyt[o + j] + dhNext[o + j];
+                        T dnPre = dh * (T.One - z) * (T.One - n * n);
+                        T dzPre = dh * (hp[o + j] - n) * z * (T.One - z);
+                        T drPre = dnPre * hn[o + j] * rg * (T.One - rg);
+                        dgxt[go + j] = drPre; dgxt[go + hid + j] = dzPre; dgxt[go + 2 * hid + j] = dnPre;
+                        dght[go + j] = drPre; dght[go + hid + j] = dzPre; dght[go + 2 * hid + j] = dnPre * rg;
+                        dhCarry[o + j] = dh * z;
+                    }
+                }
+                GemmT(false, false, batch, hid, g3, dght, g3, w, hid, dhCarry, hid, acc: true);
+                (dhNext, dhCarry) = (dhCarry, dhNext);
+            }
+            var dw = new Tensor(Storage.Allocate(xpIn.DType, g3 * hid), [g3, hid]);
+            GemmT(true, false, g3, hid, steps * batch, dgh, g3, hprev, hid, dw.Span<T>(), hid, acc: false);
+            Tensor? db = null;
+            if (bIn is not null)
+            {
+                db = new Tensor(Storage.Allocate(xpIn.DType, g3), [g3]);
+                Span<T> dbs = db.Span<T>();
+                for (int row = 0; row < steps * batch; row++)
+                    for (int j = 0; j < g3; j++) dbs[j] += dgh[row * g3 + j];
+            }
+            var dh0 = new Tensor(new Storage(dhNext, xpIn.DType), [batch, hid]);
+            return bIn is null ? [dxpT, dw, dh0] : [dxpT, dw, dh0, db];
+        });
+    }
+}
