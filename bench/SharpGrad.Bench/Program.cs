@@ -13,6 +13,7 @@ switch (workload)
     case "W1-MEMORY": W1SeedMlp.Memory(Console.Out, steps); break;
     case "W2": W2FashionMnistMlp.Run(Console.Out, DataDir()); break;
     case "W3": W3FashionMnistCnn.Run(Console.Out, DataDir()); break;
+    case "W4": W4CharLstm.Run(Console.Out); break;
     case "W6": W6Sgemm.Run(Console.Out); break;
     case "W6-SHAPES": W6Sgemm.RunShapes(Console.Out); break;
     case "ALL":

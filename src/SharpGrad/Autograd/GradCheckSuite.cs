@@ -189,6 +189,48 @@ public static class GradCheckSuite
         Add("AdaptiveAvgPool2d", "global (1x1)", x => NN.Functional.AdaptiveAvgPool2d(x[0], 1), R(2, 3, 4, 5));
         Add("AdaptiveAvgPool2d", "5x7 to 3x4 (overlapping windows)", x => NN.Functional.AdaptiveAvgPool2d(x[0], (3, 4)), R(1, 2, 5, 7));
         Add("Dropout2d", "p=0.5, seeded channel mask", x => NN.Functional.Dropout2d(x[0], 0.5, training: true, new Generator(3)), R(3, 4, 2, 2));
+
+        // recurrent: the parameters are passed as inputs (float64) and copied into the layer's parameters by Bind, so the
+        // fused LSTM/GRU sequence kernels (hand-written BPTT) are checked with respect to input, initial states and weights
+        static Tensor Bind(NN.Module m, Tensor[] x, int first)
+        {
+            Tensor[] ws = x[first..];
+            if (m is NN.RNNBase rb) rb.Substitute = ws;
+            else ((NN.RNNCellBase)m).Substitute = ws;
+            return x[0];
+        }
+        static Tensor[] With(NN.Module m, Generator g, params Tensor[] leading) =>
+            [.. leading, .. m.Parameters().Select(p => Tensor.Uniform(p.ShapeArray, -0.6, 0.6, g, DType.Float64))];
+        {
+            var lstmCell = new NN.LSTMCell(3, 2);
+            Add("LSTMCell", "batch 2, initial (h, c)", x => { Bind(lstmCell, x, 3); var (h, c) = lstmCell.Forward(x[0], x[1], x[2]); return h + c.MulScalar(0.5); },
+                With(lstmCell, gen, R(2, 3), R(2, 2), R(2, 2)));
+            var gruCell = new NN.GRUCell(3, 2);
+            Add("GRUCell", "batch 2, initial h", x => { Bind(gruCell, x, 2); return gruCell.Forward(x[0], x[1]); }, With(gruCell, gen, R(2, 3), R(2, 2)));
+            var rnnCell = new NN.RNNCell(3, 2);
+            Add("RNNCell", "tanh, batch 2", x => { Bind(rnnCell, x, 2); return rnnCell.Forward(x[0], x[1]); }, With(rnnCell, gen, R(2, 3), R(2, 2)));
+            var lstm = new NN.LSTM(2, 2, numLayers: 2, batchFirst: true, bidirectional: true);
+            Add("LSTM", "2 layers, bidirectional, batch_first, initial (h, c)", x =>
+            {
+                Bind(lstm, x, 3);
+                var (o, h, c) = lstm.Forward(x[0], x[1], x[2]);
+                return Tensor.Concat([o.Reshape(-1), h.Reshape(-1).MulScalar(0.7), c.Reshape(-1).MulScalar(0.3)], 0);
+            }, With(lstm, gen, R(2, 3, 2), R(4, 2, 2), R(4, 2, 2)));
+            var gru = new NN.GRU(2, 2, numLayers: 2, batchFirst: true, bidirectional: true);
+            Add("GRU", "2 layers, bidirectional, batch_first, initial h", x =>
+            {
+                Bind(gru, x, 2);
+                var (o, h) = gru.Forward(x[0], x[1]);
+                return Tensor.Concat([o.Reshape(-1), h.Reshape(-1).MulScalar(0.7)], 0);
+            }, With(gru, gen, R(2, 3, 2), R(4, 2, 2)));
+            var rnn = new NN.RNN(2, 2, numLayers: 2, nonlinearity: "tanh", batchFirst: true, bidirectional: true);
+            Add("RNN", "tanh, 2 layers, bidirectional, batch_first, initial h", x =>
+            {
+                Bind(rnn, x, 2);
+                var (o, h) = rnn.Forward(x[0], x[1]);
+                return Tensor.Concat([o.Reshape(-1), h.Reshape(-1).MulScalar(0.7)], 0);
+            }, With(rnn, gen, R(2, 3, 2), R(4, 2, 2)));
+        }
         return cases;
     }
 

@@ -13,7 +13,7 @@ public sealed class GRUCell : RNNCellBase
     public Tensor Forward(Tensor input, Tensor? h)
     {
         var (x, h0, unbatched) = Prepare(input, h);
-        Tensor y = Tensor.GruSequence(Tensor.Linear(x, WeightIh, BiasIh).Unsqueeze(0), WeightHh, BiasHh, h0, false).Squeeze(0);
+        Tensor y = Tensor.GruSequence(Tensor.Linear(x, Wih, Bih).Unsqueeze(0), Whh, Bhh, h0, false).Squeeze(0);
         return unbatched ? y.Squeeze(0) : y;
     }
 

@@ -15,7 +15,7 @@ public sealed class LSTMCell : RNNCellBase
     {
         var (x, h0, unbatched) = Prepare(input, h);
         var (_, c0, _) = Prepare(input, c);
-        Tensor y = Tensor.LstmSequence(Tensor.Linear(x, WeightIh, BiasIh).Unsqueeze(0), WeightHh, BiasHh, h0, c0, false);
+        Tensor y = Tensor.LstmSequence(Tensor.Linear(x, Wih, Bih).Unsqueeze(0), Whh, Bhh, h0, c0, false);
         Tensor hn = y.Narrow(0, 0, 1).Squeeze(0), cn = y.Narrow(0, 1, 1).Squeeze(0);
         return unbatched ? (hn.Squeeze(0), cn.Squeeze(0)) : (hn, cn);
     }

@@ -21,6 +21,9 @@ public abstract class RNNBase : Module
     private readonly Generator? _generator;
     private readonly List<Parameter[]> _weights = [];
 
+    /// <summary>For gradient checks: tensors used instead of the parameters (same order as <see cref="Module.NamedParameters"/>).</summary>
+    internal Tensor[]? Substitute;
+
     /// <summary>Width of each input step.</summary>
     public int InputSize { get; }
 
@@ -117,7 +120,8 @@ public abstract class RNNBase : Module
                 int idx = layer * Directions + d;
                 Tensor hi = h.Narrow(0, idx, 1).Squeeze(0);
                 Tensor? ci = c?.Narrow(0, idx, 1).Squeeze(0);
-                var w = _weights[idx];
+                int per = Bias ? 4 : 2;
+                Tensor[] w = Substitute is null ? _weights[idx] : Substitute[(idx * per)..((idx + 1) * per)];
                 var (o, hLast, cLast) = RunDirection(x, w[0], w[1], Bias ? w[2] : null, Bias ? w[3] : null, hi, ci, d == 1);
                 outs[d] = o;
                 hn.Add(hLast);

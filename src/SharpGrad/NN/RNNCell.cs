@@ -19,7 +19,7 @@ public sealed class RNNCell : RNNCellBase
     public Tensor Forward(Tensor input, Tensor? h)
     {
         var (x, h0, unbatched) = Prepare(input, h);
-        Tensor pre = Tensor.Linear(x, WeightIh, BiasIh) + Tensor.Linear(h0, WeightHh, BiasHh);
+        Tensor pre = Tensor.Linear(x, Wih, Bih) + Tensor.Linear(h0, Whh, Bhh);
         Tensor y = Nonlinearity == "tanh" ? pre.Tanh() : pre.Relu();
         return unbatched ? y.Squeeze(0) : y;
     }

@@ -10,6 +10,14 @@ public abstract class RNNCellBase : Module
 {
     private readonly Generator? _generator;
 
+    /// <summary>For gradient checks: tensors used instead of the parameters (same order as <see cref="Module.NamedParameters"/>).</summary>
+    internal Tensor[]? Substitute;
+
+    private protected Tensor Wih => Substitute?[0] ?? WeightIh;
+    private protected Tensor Whh => Substitute?[1] ?? WeightHh;
+    private protected Tensor? Bih => Substitute is null ? BiasIh : Substitute.Length > 2 ? Substitute[2] : null;
+    private protected Tensor? Bhh => Substitute is null ? BiasHh : Substitute.Length > 3 ? Substitute[3] : null;
+
     /// <summary>Input-to-hidden weight (G·hidden, input).</summary>
     public Parameter WeightIh { get; }
 

@@ -46,6 +46,14 @@ public class LayerContractTests
         new("W3 CNN", g => new Sequential(new Conv2d(1, 32, 3, generator: g), new ReLU(), new MaxPool2d(2), new Conv2d(32, 64, 3, generator: g), new ReLU(),
                 new MaxPool2d(2), new Flatten(), new Linear(1600, 128, generator: g), new ReLU(), new Linear(128, 10, generator: g)),
             g => Tensor.Randn([2, 1, 28, 28], g), [2, 10], 320 + 18496 + 204928 + 1290, 0),
+        new("RNN tanh 2 layers", g => new RNN(3, 4, numLayers: 2, generator: g), g => Tensor.Randn([5, 2, 3], g), [5, 2, 4], (12 + 16 + 8) + (16 + 16 + 8), 0),
+        new("LSTM bidirectional batch_first", g => new LSTM(3, 4, bidirectional: true, batchFirst: true, generator: g), g => Tensor.Randn([2, 5, 3], g), [2, 5, 8], 2 * (48 + 64 + 32), 0),
+        new("LSTM 2 layers, dropout, unbatched", g => new LSTM(3, 4, numLayers: 2, dropout: 0.5, generator: g), g => Tensor.Randn([5, 3], g), [5, 4], (48 + 64 + 32) + (64 + 64 + 32), 0),
+        new("GRU 2 layers bidirectional", g => new GRU(3, 4, numLayers: 2, bidirectional: true, generator: g), g => Tensor.Randn([5, 2, 3], g), [5, 2, 8], 2 * (36 + 48 + 24) + 2 * (96 + 48 + 24), 0),
+        new("GRU no bias", g => new GRU(3, 4, bias: false, generator: g), g => Tensor.Randn([5, 2, 3], g), [5, 2, 4], 36 + 48, 0),
+        new("RNNCell relu", g => new RNNCell(3, 4, nonlinearity: "relu", generator: g), g => Tensor.Randn([2, 3], g), [2, 4], 12 + 16 + 8, 0),
+        new("LSTMCell", g => new LSTMCell(3, 4, generator: g), g => Tensor.Randn([2, 3], g), [2, 4], 48 + 64 + 32, 0),
+        new("GRUCell unbatched", g => new GRUCell(3, 4, generator: g), g => Tensor.Randn([3], g), [4], 36 + 48 + 24, 0),
     ];
 
     public static TheoryData<Contract> Contracts()

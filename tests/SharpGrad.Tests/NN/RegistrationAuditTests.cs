@@ -22,6 +22,8 @@ public class RegistrationAuditTests
         new Conv2d(4, 4, 3, groups: 2), new Conv2d(2, 3, (1, 2), padding: "same", bias: false), new MaxPool2d(2), new AvgPool2d(3, 2, 1),
         new AdaptiveAvgPool2d(1), new BatchNorm2d(3), new BatchNorm2d(3, affine: false, trackRunningStats: false), new Dropout2d(),
         new BasicBlock(4, 8, stride: 2), new BasicBlock(4, 4), ResNet.Cifar(8, inChannels: 1),
+        new RNN(3, 4, numLayers: 2, bidirectional: true), new LSTM(3, 4, batchFirst: true), new GRU(3, 4, bias: false), new RNNCell(3, 4),
+        new LSTMCell(3, 4), new GRUCell(3, 4),
     ];
 
     [Fact]
