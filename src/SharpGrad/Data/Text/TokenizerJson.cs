@@ -55,7 +55,12 @@ public static class TokenizerJson
             }
 
             string type = t.GetString()!;
-            if (!Readers.TryGetValue(type, out var reader))
+            if (!Readers.TryGetValue(type, out var reader) && type == "gpt2" && TryRegisterGpt2())
+            {
+                Readers.TryGetValue(type, out reader);
+            }
+
+            if (reader is null)
             {
                 string hint = type == "gpt2"
                     ? " Reference the SharpGrad.Text project and call SharpGrad.Text.Gpt2Tokenizer.Register() first."
@@ -65,6 +70,20 @@ public static class TokenizerJson
             }
 
             return reader(root.Clone());
+        }
+    }
+
+    private static bool TryRegisterGpt2()
+    {
+        try
+        {
+            Type? gpt2 = Type.GetType("SharpGrad.Text.Gpt2Tokenizer, SharpGrad.Text", throwOnError: false);
+            gpt2?.GetMethod("Register", Type.EmptyTypes)?.Invoke(null, null);
+            return gpt2 is not null;
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or System.Reflection.TargetInvocationException)
+        {
+            return false;
         }
     }
 
