@@ -87,45 +87,9 @@ public sealed class MultiHeadAttention : Module
             key = key.Transpose(0, 1);
             value = value.Transpose(0, 1);
         }
-        int b = query.Shape[0], tq = query.Shape[1], tk = key.Shape[1], e = EmbedDim, nh = NumHeads, hs = HeadDim;
-        if (query.Shape[2] != e || key.Shape[2] != e || value.Shape[2] != e)
-            throw new ArgumentException($"MultiHeadAttention: the last dim of query, key and value must be embed_dim {e}.");
-        Tensor q, k, v;
-        if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
-        {
-            // one projection (B, T, 3E), split into three
-            Tensor qkv = Tensor.Linear(query, InProjWeight, InProjBias);
-            q = qkv.Narrow(2, 0, e); k = qkv.Narrow(2, e, e); v = qkv.Narrow(2, 2 * e, e);
-        }
-        else
-        {
-            q = Tensor.Linear(query, InProjWeight.Narrow(0, 0, e), InProjBias?.Narrow(0, 0, e));
-            k = Tensor.Linear(key, InProjWeight.Narrow(0, e, e), InProjBias?.Narrow(0, e, e));
-            v = Tensor.Linear(value, InProjWeight.Narrow(0, 2 * e, e), InProjBias?.Narrow(0, 2 * e, e));
-        }
-        // (B, T, E) → (B, NH, T, HS)
-        q = q.Reshape(b, tq, nh, hs).Transpose(1, 2);
-        k = k.Reshape(b, tk, nh, hs).Transpose(1, 2);
-        v = v.Reshape(b, tk, nh, hs).Transpose(1, 2);
-        Tensor? mask = null;
-        if (attnMask is not null)
-        {
-            if (attnMask.Rank == 2) mask = attnMask;
-            else if (attnMask.Rank == 3) mask = attnMask.Reshape(b, nh, tq, tk);
-            else throw new ArgumentException("MultiHeadAttention: attn_mask must be (Tq, Tk) or (B·NH, Tq, Tk).");
-        }
-        if (keyPaddingMask is not null)
-        {
-            if (keyPaddingMask.Rank != 2 || keyPaddingMask.Shape[0] != b || keyPaddingMask.Shape[1] != tk)
-                throw new ArgumentException($"MultiHeadAttention: key_padding_mask must be (B={b}, Tk={tk}).");
-            Tensor pad = keyPaddingMask.Reshape(b, 1, 1, tk);
-            mask = mask is null ? pad : mask.To(DType.Float32).Ne(0.0).Maximum(pad.To(DType.Float32).Ne(0.0));
-        }
-        var (y, w) = Functional.ScaledDotProductAttention(q, k, v, mask, isCausal, DropoutP, needWeights, Training, _generator);
-        // (B, NH, Tq, HS) → (B, Tq, E)
-        Tensor output = OutProj.Forward(y.Transpose(1, 2).Reshape(b, tq, e));
+        var (output, w) = Functional.MultiHeadAttention(query, key, value, NumHeads, InProjWeight, InProjBias, OutProj.Weight, OutProj.Bias,
+            keyPaddingMask, needWeights, attnMask, averageAttnWeights, isCausal, DropoutP, Training, _generator);
         if (!BatchFirst) output = output.Transpose(0, 1);
-        if (w is not null && averageAttnWeights) w = w.Mean(1);
         return (output, w);
     }
 
