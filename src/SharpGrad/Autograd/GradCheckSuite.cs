@@ -189,6 +189,20 @@ public static class GradCheckSuite
         Add("AdaptiveAvgPool2d", "global (1x1)", x => NN.Functional.AdaptiveAvgPool2d(x[0], 1), R(2, 3, 4, 5));
         Add("AdaptiveAvgPool2d", "5x7 to 3x4 (overlapping windows)", x => NN.Functional.AdaptiveAvgPool2d(x[0], (3, 4)), R(1, 2, 5, 7));
         Add("Dropout2d", "p=0.5, seeded channel mask", x => NN.Functional.Dropout2d(x[0], 0.5, training: true, new Generator(3)), R(3, 4, 2, 2));
+
+        // attention (float64, tiny sizes); masks: non-zero = masked
+        Add("ScaledDotProductAttention", "causal (1,2,3,2)", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], isCausal: true).Output,
+            R(1, 2, 3, 2), R(1, 2, 3, 2), R(1, 2, 3, 2));
+        Add("ScaledDotProductAttention", "causal with cached keys, Tq 2 < Tk 4", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], isCausal: true).Output,
+            R(1, 1, 2, 3), R(1, 1, 4, 3), R(1, 1, 4, 3));
+        Add("ScaledDotProductAttention", "padding mask (B,1,1,Tk)", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], x[3]).Output,
+            R(2, 2, 3, 2), R(2, 2, 4, 2), R(2, 2, 4, 2), I([0, 0, 0, 1, 0, 1, 1, 0], 2, 1, 1, 4));
+        Add("ScaledDotProductAttention", "weights output, causal + padding", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], x[3], isCausal: true, returnWeights: true).Weights!,
+            R(1, 2, 3, 2), R(1, 2, 3, 2), R(1, 2, 3, 2), I([0, 1, 0], 1, 1, 1, 3));
+        Add("MultiHeadAttention", "self-attention, causal + key padding", x => NN.Functional.MultiHeadAttention(x[0], x[0], x[0], 2, x[1], x[2], x[3], x[4],
+            keyPaddingMask: x[5], isCausal: true).Output, R(2, 3, 4), R(12, 4), R(12), R(4, 4), R(4), I([0, 0, 0, 0, 1, 0], 2, 3));
+        Add("MultiHeadAttention", "cross-attention, attn_mask, averaged weights", x => NN.Functional.MultiHeadAttention(x[0], x[1], x[1], 2, x[2], x[3], x[4], x[5],
+            attnMask: x[6], needWeights: true).Weights!, R(1, 2, 4), R(1, 3, 4), R(12, 4), R(12), R(4, 4), R(4), I([0, 0, 1, 1, 0, 0], 2, 3));
         return cases;
     }
 

@@ -32,6 +32,7 @@ public class GradCheckTableTests
             "Reshape", "Transpose", "Permute", "Squeeze", "Unsqueeze", "Narrow", "Slice", "Expand", "Contiguous",
             "MseLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
             "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout2d", "BatchNorm",
+            "ScaledDotProductAttention", "MultiHeadAttention",
         ];
         var missing = required.Where(r => !ops.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "missing from the table: " + string.Join(", ", missing));

@@ -22,6 +22,10 @@ public class RegistrationAuditTests
         new Conv2d(4, 4, 3, groups: 2), new Conv2d(2, 3, (1, 2), padding: "same", bias: false), new MaxPool2d(2), new AvgPool2d(3, 2, 1),
         new AdaptiveAvgPool2d(1), new BatchNorm2d(3), new BatchNorm2d(3, affine: false, trackRunningStats: false), new Dropout2d(),
         new BasicBlock(4, 8, stride: 2), new BasicBlock(4, 4), ResNet.Cifar(8, inChannels: 1),
+        new MultiHeadAttention(8, 2), new MultiHeadAttention(8, 2, bias: false, batchFirst: false), new TransformerEncoderLayer(8, 2, 16),
+        new TransformerDecoderLayer(8, 2, 16, normFirst: true), new SinusoidalPositionalEncoding(8, 16), new LearnedPositionalEmbedding(16, 8),
+        new Gpt(new GptOptions(11, 8, 2, 2, 8)), new Gpt(new GptOptions(11, 8, 1, 2, 8, TiedHead: true)),
+        new GptBlock(new GptOptions(11, 8, 1, 2, 8)), new CausalSelfAttention(8, 2), new GptMlp(8, 32),
     ];
 
     [Fact]
