@@ -1,7 +1,7 @@
 using SharpGrad.Bench.Workloads;
 using SharpGrad.Kernels;
 
-// Usage: dotnet run --project bench/SharpGrad.Bench -c Release -- [W1|W1-memory|W2|W3|W6|W6-shapes|all] [--threads N] [--steps N] [--data DIR]
+// Usage: dotnet run --project bench/SharpGrad.Bench -c Release -- [W1|W1-memory|W2|W3|W5|W6|W6-shapes|all] [--threads N] [--steps N] [--data DIR]
 string workload = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0].ToUpperInvariant() : "ALL";
 int? threads = Flag("--threads");
 int steps = Flag("--steps") ?? 100_000;
@@ -14,16 +14,18 @@ switch (workload)
     case "W2": W2FashionMnistMlp.Run(Console.Out, DataDir()); break;
     case "W3": W3FashionMnistCnn.Run(Console.Out, DataDir()); break;
     case "W4": W4CharLstm.Run(Console.Out); break;
+    case "W5": W5GptMini.Run(Console.Out); break;
     case "W6": W6Sgemm.Run(Console.Out); break;
     case "W6-SHAPES": W6Sgemm.RunShapes(Console.Out); break;
     case "ALL":
         W1SeedMlp.Run(Console.Out);
         W2FashionMnistMlp.Run(Console.Out, DataDir());
         W3FashionMnistCnn.Run(Console.Out, DataDir());
+        W5GptMini.Run(Console.Out);
         W6Sgemm.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown workload \"{args[0]}\". Use W1, W1-memory, W2, W3, W6, W6-shapes or all.");
+        Console.Error.WriteLine($"Unknown workload \"{args[0]}\". Use W1, W1-memory, W2, W3, W5, W6, W6-shapes or all.");
         return 2;
 }
 return 0;

@@ -231,6 +231,19 @@ public static class GradCheckSuite
                 return Tensor.Concat([o.Reshape(-1), h.Reshape(-1).MulScalar(0.7)], 0);
             }, With(rnn, gen, R(2, 3, 2), R(4, 2, 2)));
         }
+        // attention (float64, tiny sizes); masks: non-zero = masked
+        Add("ScaledDotProductAttention", "causal (1,2,3,2)", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], isCausal: true).Output,
+            R(1, 2, 3, 2), R(1, 2, 3, 2), R(1, 2, 3, 2));
+        Add("ScaledDotProductAttention", "causal with cached keys, Tq 2 < Tk 4", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], isCausal: true).Output,
+            R(1, 1, 2, 3), R(1, 1, 4, 3), R(1, 1, 4, 3));
+        Add("ScaledDotProductAttention", "padding mask (B,1,1,Tk)", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], x[3]).Output,
+            R(2, 2, 3, 2), R(2, 2, 4, 2), R(2, 2, 4, 2), I([0, 0, 0, 1, 0, 1, 1, 0], 2, 1, 1, 4));
+        Add("ScaledDotProductAttention", "weights output, causal + padding", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], x[3], isCausal: true, returnWeights: true).Weights!,
+            R(1, 2, 3, 2), R(1, 2, 3, 2), R(1, 2, 3, 2), I([0, 1, 0], 1, 1, 1, 3));
+        Add("MultiHeadAttention", "self-attention, causal + key padding", x => NN.Functional.MultiHeadAttention(x[0], x[0], x[0], 2, x[1], x[2], x[3], x[4],
+            keyPaddingMask: x[5], isCausal: true).Output, R(2, 3, 4), R(12, 4), R(12), R(4, 4), R(4), I([0, 0, 0, 0, 1, 0], 2, 3));
+        Add("MultiHeadAttention", "cross-attention, attn_mask, averaged weights", x => NN.Functional.MultiHeadAttention(x[0], x[1], x[1], 2, x[2], x[3], x[4], x[5],
+            attnMask: x[6], needWeights: true).Weights!, R(1, 2, 4), R(1, 3, 4), R(12, 4), R(12), R(4, 4), R(4), I([0, 0, 1, 1, 0, 0], 2, 3));
         return cases;
     }
 

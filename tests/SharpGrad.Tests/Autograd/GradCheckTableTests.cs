@@ -33,6 +33,7 @@ public class GradCheckTableTests
             "MseLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
             "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout2d", "BatchNorm",
             "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
+            "ScaledDotProductAttention", "MultiHeadAttention",
         ];
         var missing = required.Where(r => !ops.Contains(r)).ToList();
         Assert.True(missing.Count == 0, "missing from the table: " + string.Join(", ", missing));

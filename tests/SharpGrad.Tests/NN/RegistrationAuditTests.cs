@@ -24,6 +24,10 @@ public class RegistrationAuditTests
         new BasicBlock(4, 8, stride: 2), new BasicBlock(4, 4), ResNet.Cifar(8, inChannels: 1),
         new RNN(3, 4, numLayers: 2, bidirectional: true), new LSTM(3, 4, batchFirst: true), new GRU(3, 4, bias: false), new RNNCell(3, 4),
         new LSTMCell(3, 4), new GRUCell(3, 4),
+        new MultiHeadAttention(8, 2), new MultiHeadAttention(8, 2, bias: false, batchFirst: false), new TransformerEncoderLayer(8, 2, 16),
+        new TransformerDecoderLayer(8, 2, 16, normFirst: true), new SinusoidalPositionalEncoding(8, 16), new LearnedPositionalEmbedding(16, 8),
+        new Gpt(new GptOptions(11, 8, 2, 2, 8)), new Gpt(new GptOptions(11, 8, 1, 2, 8, TiedHead: true)),
+        new GptBlock(new GptOptions(11, 8, 1, 2, 8)), new CausalSelfAttention(8, 2), new GptMlp(8, 32),
     ];
 
     [Fact]

@@ -1,0 +1,143 @@
+namespace SharpGrad.NN;
+
+/// <summary>
+/// A decoder-only Transformer language model in nanoGPT's layout and names: token embedding <c>wte</c>, learned positions
+/// <c>wpe</c>, blocks <c>h.0</c> … (<c>ln_1</c>, <c>attn.c_attn</c>, <c>attn.c_proj</c>, <c>ln_2</c>, <c>mlp.c_fc</c>,
+/// <c>mlp.c_proj</c>), final <c>ln_f</c> and the head <c>lm_head</c> (no bias; shares <c>wte</c>'s weight when
+/// <see cref="GptOptions.TiedHead"/>). Initialisation as nanoGPT: N(0, 0.02) weights and embeddings, zero biases, and
+/// N(0, 0.02/√(2·Layers)) for the residual projections (<c>c_proj</c>).
+/// </summary>
+public sealed class Gpt : Module
+{
+    /// <summary>The configuration.</summary>
+    public GptOptions Options { get; }
+
+    /// <summary>Token embedding (V, C).</summary>
+    public Embedding Wte { get; }
+
+    /// <summary>Position embedding (ContextLength, C).</summary>
+    public Embedding Wpe { get; }
+
+    /// <summary>Embedding dropout.</summary>
+    public Dropout Drop { get; }
+
+    /// <summary>The blocks.</summary>
+    public ModuleList H { get; }
+
+    /// <summary>Final LayerNorm.</summary>
+    public LayerNorm LnF { get; }
+
+    /// <summary>Output head C → V without bias, or null when tied to <see cref="Wte"/>.</summary>
+    public Linear? LmHead { get; }
+
+    /// <summary>Creates the model; <paramref name="generator"/> seeds the initialisation.</summary>
+    public Gpt(GptOptions options, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Wte = RegisterModule("wte", new Embedding(options.VocabSize, options.Width, generator: generator));
+        Wpe = RegisterModule("wpe", new Embedding(options.ContextLength, options.Width, generator: generator));
+        Drop = RegisterModule("drop", new Dropout(options.Dropout, generator));
+        H = RegisterModule("h", new ModuleList(Enumerable.Range(0, options.Layers).Select(_ => (Module)new GptBlock(options, generator)).ToList()));
+        LnF = RegisterModule("ln_f", new LayerNorm(options.Width));
+        if (!options.TiedHead) LmHead = RegisterModule("lm_head", new Linear(options.Width, options.VocabSize, bias: false, generator));
+        double residualStd = 0.02 / Math.Sqrt(2.0 * options.Layers);
+        foreach (var (name, p) in NamedParameters())
+        {
+            if (name.StartsWith("ln_", StringComparison.Ordinal) || name.Contains(".ln_", StringComparison.Ordinal)) continue;
+            if (name.EndsWith(".bias", StringComparison.Ordinal)) Init.Zeros(p);
+            else if (name.EndsWith("c_proj.weight", StringComparison.Ordinal)) Init.Normal(p, 0, residualStd, generator);
+            else Init.Normal(p, 0, 0.02, generator);
+        }
+    }
+
+    /// <summary>Logits (B, T, V) of token ids (B, T) (Int64), T ≤ ContextLength.</summary>
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Logits (B, T, V) of token ids (B, T). With a <paramref name="cache"/>, the ids are the tokens at positions
+    /// cache.Length … cache.Length + T − 1: they attend to the cached keys/values and are appended to the cache.
+    /// </summary>
+    public Tensor Forward(Tensor ids, KvCache? cache)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Rank != 2) throw new ArgumentException($"Gpt: ids must be (B, T), got rank {ids.Rank}.", nameof(ids));
+        int t = ids.Shape[1], start = cache?.Length ?? 0;
+        if (start + t > Options.ContextLength)
+            throw new ArgumentException($"Gpt: {start + t} positions exceed the context length {Options.ContextLength}.", nameof(ids));
+        Tensor pos = Tensor.Arange(start, start + t, 1, DType.Int64);
+        Tensor x = Drop.Forward(Wte.Forward(ids) + Wpe.Forward(pos)); // (B, T, C)
+        for (int i = 0; i < H.Count; i++) x = ((GptBlock)H[i]).Forward(x, cache, i);
+        x = LnF.Forward(x);
+        return LmHead is not null ? LmHead.Forward(x) : Tensor.Linear(x, Wte.Weight); // (B, T, V)
+    }
+
+    /// <summary>
+    /// Generates <paramref name="maxNewTokens"/> tokens after <paramref name="promptIds"/> (batch 1) and returns the prompt
+    /// followed by the new tokens. Runs under no-grad in evaluation mode (the mode is restored afterwards).
+    /// <para>
+    /// Without the cache, each step runs the model on the last ContextLength tokens. With the cache
+    /// (<paramref name="useKvCache"/>), the prompt is processed once and each step then processes only the new token against
+    /// the cached keys/values — as long as the sequence fits in the context. Once it exceeds ContextLength, learned absolute
+    /// positions make the cached keys invalid (every token shifts position), so generation falls back to recomputing on the
+    /// last ContextLength tokens, exactly as without the cache. The tokens are therefore the same with or without the cache.
+    /// </para>
+    /// </summary>
+    /// <param name="promptIds">The prompt (at least one token).</param>
+    /// <param name="maxNewTokens">Number of tokens to generate.</param>
+    /// <param name="options">Sampling options (greedy when null).</param>
+    /// <param name="useKvCache">Use the KV cache.</param>
+    /// <param name="generator">Sampling generator; a new one seeded with <see cref="GenerationOptions.Seed"/> when null.</param>
+    public long[] Generate(IReadOnlyList<long> promptIds, int maxNewTokens, GenerationOptions? options = null, bool useKvCache = true,
+        Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(promptIds);
+        if (promptIds.Count == 0) throw new ArgumentException("Gpt.Generate: the prompt must have at least one token.", nameof(promptIds));
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        options ??= GenerationOptions.Greedy;
+        generator ??= new Generator(options.Seed);
+        var tokens = new List<long>(promptIds);
+        bool wasTraining = Training;
+        Eval();
+        try
+        {
+            using var _ = Autograd.NoGrad();
+            int ctx = Options.ContextLength;
+            KvCache? cache = useKvCache ? new KvCache(Options.Layers) : null;
+            for (int step = 0; step < maxNewTokens; step++)
+            {
+                Tensor logits;
+                if (cache is not null && tokens.Count <= ctx)
+                {
+                    // first step: the whole prompt; afterwards only the newest token
+                    int from = cache.Length;
+                    logits = Forward(Ids(tokens, from, tokens.Count - from), cache);
+                }
+                else
+                {
+                    int from = Math.Max(0, tokens.Count - ctx);
+                    logits = Forward(Ids(tokens, from, tokens.Count - from), null);
+                }
+                int t = logits.Shape[1];
+                float[] last = logits.Narrow(1, t - 1, 1).Contiguous().ToArray();
+                tokens.Add(options.Sample(last, generator));
+            }
+        }
+        finally
+        {
+            Train(wasTraining);
+        }
+        return [.. tokens];
+    }
+
+    private static Tensor Ids(List<long> tokens, int from, int count)
+    {
+        var data = new long[count];
+        for (int i = 0; i < count; i++) data[i] = tokens[from + i];
+        return Tensor.FromArray(data, 1, count);
+    }
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr() => "";
+}
