@@ -28,6 +28,21 @@ public partial class Tensor
         ], a, b);
     }
 
+    /// <summary>y (rows, out) = x (rows, in) · Wᵀ for a handful of rows, as SIMD dot products over W's contiguous rows.</summary>
+    private static Tensor LinearFewRows(Tensor x, Tensor weight, int rows, int inFeatures, int outFeatures)
+    {
+        var y = new Tensor(Storage.Allocate(DType.Float32, rows * outFeatures), [rows, outFeatures]);
+        ReadOnlySpan<float> xs = x.Span<float>(), ws = weight.Span<float>();
+        Span<float> ys = y.Span<float>();
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> xr = xs.Slice(r * inFeatures, inFeatures);
+            for (int o = 0; o < outFeatures; o++)
+                ys[r * outFeatures + o] = System.Numerics.Tensors.TensorPrimitives.Dot(xr, ws.Slice(o * inFeatures, inFeatures));
+        }
+        return y;
+    }
+
     /// <summary>
     /// y = x·Wᵀ + b, like <c>torch.nn.functional.linear</c>: <paramref name="input"/> (…, in), <paramref name="weight"/> (out, in),
     /// <paramref name="bias"/> (out) or null; result (…, out).
@@ -54,7 +69,10 @@ public partial class Tensor
         Tensor x2 = input.ContiguousRaw();
         x2 = new Tensor(x2.Storage, [rows, inFeatures], [inFeatures, 1], x2.Offset);
         Tensor w = weight;
-        Tensor y = MatMulRaw(x2, w.Detach().Transpose(0, 1));
+        // A few rows (token-by-token generation): dot products straight off W's rows beat packing W for the GEMM.
+        Tensor y = rows <= 4 && x2.DType == DType.Float32 && weight.IsContiguous
+            ? LinearFewRows(x2, weight, rows, inFeatures, outFeatures)
+            : MatMulRaw(x2, w.Detach().Transpose(0, 1));
         if (bias is not null)
         {
             Tensor bb = bias.To(y.DType).ContiguousRaw();
