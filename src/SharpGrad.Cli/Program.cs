@@ -10,6 +10,7 @@ var root = new RootCommand("sharpgrad — train, check and benchmark neural netw
     GradCheckCommand.Create(),
     ScheduleCommand.Create(),
     HistoryCommand.Create(),
+    GenerateCommand.Create(),
     AugmentPreviewCommand.Create(),
 };
 root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));

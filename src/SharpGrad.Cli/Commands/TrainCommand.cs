@@ -22,7 +22,9 @@ public static class TrainCommand
         var data = new Option<string?>("--data") { Description = "Folder with the data set files (e.g. Fashion-MNIST's .gz files)." };
         var csv = new Option<string?>("--csv") { Description = "CSV file for the mlp recipe." };
         var target = new Option<string?>("--target") { Description = "Label column of the CSV file (name or 0-based index)." };
-        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target };
+        var text = new Option<string?>("--text") { Description = "Text corpus for the language-model recipes (default: the King James Bible)." };
+        var minutes = new Option<double?>("--minutes") { Description = "Training time budget for the language-model recipes." };
+        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target, text, minutes };
         command.SetAction(parse => Run(parse.GetValue(recipe)!, new RecipeOptions
         {
             Epochs = parse.GetValue(epochs),
@@ -32,6 +34,8 @@ public static class TrainCommand
             DataDirectory = parse.GetValue(data),
             CsvPath = parse.GetValue(csv),
             Target = parse.GetValue(target),
+            TextPath = parse.GetValue(text),
+            Minutes = parse.GetValue(minutes),
         }, parse.GetValue(outDir), Console.Out, Console.Error));
         return command;
     }
@@ -43,9 +47,9 @@ public static class TrainCommand
         {
             IRecipe recipe = RecipeRegistry.Get(recipeName);
             var reporter = new ConsoleReporter(output, live);
-            RecipeResult result = recipe.Train(options, reporter, output);
-            if (result.Report is not null) output.WriteLine(result.Report);
             string dir = outputDirectory ?? Path.Combine("runs", recipe.Name);
+            RecipeResult result = recipe.Train(options with { OutputDirectory = dir }, reporter, output);
+            if (result.Report is not null) output.WriteLine(result.Report);
             var files = RunOutputs.Write(dir, recipe.Name, result.Model, result.History, result.Metrics);
             output.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} to {dir}");
             RunOutputs.PrintTable(result.Metrics, output);

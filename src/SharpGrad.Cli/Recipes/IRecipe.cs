@@ -22,6 +22,15 @@ public sealed record RecipeOptions
     /// <summary>Label column of the CSV file, by name or 0-based index.</summary>
     public string? Target { get; init; }
 
+    /// <summary>Text corpus for the language-model recipes (default: the King James Bible).</summary>
+    public string? TextPath { get; init; }
+
+    /// <summary>Wall-clock training budget in minutes for the time-budgeted recipes.</summary>
+    public double? Minutes { get; init; }
+
+    /// <summary>The run's output folder (recipes that save extra artifacts, such as a tokenizer, write them here).</summary>
+    public string? OutputDirectory { get; init; }
+
     /// <summary>The epochs to train: the override, or <paramref name="recipeDefault"/>; at least 1.</summary>
     public int EpochsOr(int recipeDefault)
     {
