@@ -85,6 +85,10 @@ public static class Unary
                 TensorPrimitives.Max(x, tp, y);
                 TensorPrimitives.Min(y, tq, y);
                 break;
+            case UnaryKind.GeluExact or UnaryKind.GeluExactDerivative when typeof(T) == typeof(float):
+                GeluFloat.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y),
+                    derivative: kind == UnaryKind.GeluExactDerivative);
+                break;
             default:
                 for (int i = 0; i < x.Length; i++) y[i] = Scalar(kind, x[i], tp, tq);
                 break;

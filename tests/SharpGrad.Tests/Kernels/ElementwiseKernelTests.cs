@@ -182,3 +182,28 @@ public class ElementwiseKernelTests
         for (int j = 0; j < n; j++) Assert.Equal(src[j], dst[n + j]);
     }
 }
+
+public class GeluFloatKernelTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(33)]
+    [InlineData(1000)]
+    public void VectorisedGeluMatchesTheDoublePrecisionReference(int n)
+    {
+        var g = new Generator(8);
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float)(g.NextDouble() * 16 - 8);
+        var y = new float[n];
+        foreach (bool derivative in new[] { false, true })
+        {
+            SharpGrad.Kernels.GeluFloat.Apply(x, y, derivative);
+            for (int i = 0; i < n; i++)
+            {
+                double expected = SharpGrad.Kernels.Unary.Scalar(derivative ? SharpGrad.Kernels.UnaryKind.GeluExactDerivative : SharpGrad.Kernels.UnaryKind.GeluExact, (double)x[i], 0.0, 0.0);
+                Assert.True(Math.Abs(expected - y[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"derivative={derivative} x={x[i]}: {y[i]} vs {expected}");
+            }
+        }
+    }
+}
