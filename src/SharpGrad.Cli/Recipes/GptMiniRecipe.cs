@@ -47,12 +47,14 @@ public sealed class GptMiniRecipe : IRecipe
         double budget = minutes * 60, lossSum = 0;
         long step = 0, tokens = 0;
         int lossCount = 0;
-        // cosine decay over the steps the budget is expected to allow, estimated after the first 20 steps
+        // cosine decay over the steps the budget is expected to allow, estimated from the pace of steps 20–60 (after the JIT warm-up)
         long plannedSteps = long.MaxValue;
+        double paceStart = 0;
         double lastVal = double.NaN;
         while (clock.Elapsed.TotalSeconds < budget)
         {
-            if (step == 20) plannedSteps = Math.Max(40, (long)(budget / clock.Elapsed.TotalSeconds * 20));
+            if (step == 20) paceStart = clock.Elapsed.TotalSeconds;
+            if (step == 60) plannedSteps = Math.Max(80, 60 + (long)((budget - clock.Elapsed.TotalSeconds) / Math.Max(clock.Elapsed.TotalSeconds - paceStart, 1e-9) * 40));
             double factor = step < 20 ? (step + 1) / 20.0 : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, (double)step / plannedSteps)));
             optimizer.LearningRate = lr * factor;
             var (x, y) = train.SampleBatch(batchSize, random);
