@@ -82,6 +82,6 @@ public sealed class CsvMlpRecipe : IRecipe
         };
         string text = report.ToString() + string.Concat(warnings.Select(w => "\nwarning: " + w));
         return new RecipeResult(model, history, metrics, text, trainer.StopReason,
-            Diverged: trainer.StopReason?.StartsWith(nameof(TerminateOnNaN), StringComparison.Ordinal) == true);
+            Diverged: ClassifierResults.Diverged(trainer));
     }
 }

@@ -50,6 +50,6 @@ public sealed class FashionMnistCnnPlusRecipe : IRecipe
         var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: totalSteps, WarmupSteps: Math.Min(stepsPerEpoch, totalSteps / 10));
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, seed: options.Seed, reporter: reporter,
             callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], transform: augmentation.ApplyToBatch));
-        return FashionMnistCnnRecipe.Finish(trainer, model, history, test);
+        return ClassifierResults.Finish(trainer, model, history, test, ("sec_per_epoch", history["epoch_seconds"].Average()));
     }
 }

@@ -46,23 +46,6 @@ public sealed class FashionMnistCnnRecipe : IRecipe
         var model = BuildW3Model(new Generator(options.Seed));
         var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy());
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
-        return Finish(trainer, model, history, test);
-    }
-
-    /// <summary>The final metrics shared by the CNN recipes.</summary>
-    internal static RecipeResult Finish(Trainer trainer, Module model, Training.History history, IDataset test)
-    {
-        var final = trainer.Evaluate(test);
-        var metrics = new Dictionary<string, double>
-        {
-            ["train_loss"] = history["loss"][^1],
-            ["train_accuracy"] = history["accuracy"][^1],
-            ["test_loss"] = final["loss"],
-            ["test_accuracy"] = final["accuracy"],
-            ["epochs"] = history.Epochs.Count,
-            ["sec_per_epoch"] = history["epoch_seconds"].Average(),
-        };
-        return new RecipeResult(model, history, metrics, StopReason: trainer.StopReason,
-            Diverged: trainer.StopReason?.StartsWith(nameof(TerminateOnNaN), StringComparison.Ordinal) == true);
+        return ClassifierResults.Finish(trainer, model, history, test, ("sec_per_epoch", history["epoch_seconds"].Average()));
     }
 }

@@ -55,17 +55,6 @@ public sealed class FashionMnistMlpRecipe : IRecipe
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test,
             callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
-        double seconds = clock.Elapsed.TotalSeconds;
-        var final = trainer.Evaluate(test);
-        var metrics = new Dictionary<string, double>
-        {
-            ["train_loss"] = history["loss"][^1],
-            ["train_accuracy"] = history["accuracy"][^1],
-            ["test_loss"] = final["loss"],
-            ["test_accuracy"] = final["accuracy"],
-            ["epochs"] = history.Epochs.Count,
-            ["seconds"] = seconds,
-        };
-        return new RecipeResult(model, history, metrics, StopReason: trainer.StopReason, Diverged: trainer.StopReason?.StartsWith(nameof(TerminateOnNaN), StringComparison.Ordinal) == true);
+        return ClassifierResults.Finish(trainer, model, history, test, ("seconds", clock.Elapsed.TotalSeconds));
     }
 }
