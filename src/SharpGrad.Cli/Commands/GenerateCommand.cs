@@ -19,9 +19,14 @@ public static class GenerateCommand
         var topP = new Option<double?>("--top-p") { Description = "Sample only among the smallest set of tokens with this total probability." };
         var seed = new Option<ulong>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
         var noCache = new Option<bool>("--no-cache") { Description = "Recompute every step instead of using the KV cache." };
-        var command = new Command("generate", "Generate text with a trained GPT checkpoint.") { model, prompt, tokens, temperature, topK, topP, seed, noCache };
+        var overflow = new Option<ContextOverflow>("--overflow")
+        {
+            Description = "Past the model's context: shift (drop the oldest half of the window when full; keeps the KV cache fast) or slide (the last context-length tokens at every step, like nanoGPT).",
+            DefaultValueFactory = _ => ContextOverflow.Shift,
+        };
+        var command = new Command("generate", "Generate text with a trained GPT checkpoint.") { model, prompt, tokens, temperature, topK, topP, seed, noCache, overflow };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () => Run(parse.GetValue(model)!, parse.GetValue(prompt)!, parse.GetValue(tokens),
-            new GenerationOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed)), !parse.GetValue(noCache), Console.Out, Console.Error)));
+            new GenerationOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed), parse.GetValue(overflow)), !parse.GetValue(noCache), Console.Out, Console.Error)));
         return command;
     }
 

@@ -5,13 +5,17 @@ namespace SharpGrad.NN;
 /// <see cref="Temperature"/> 0 the choice is greedy (arg max, the first on ties); otherwise the logits are divided by the
 /// temperature, restricted to the <see cref="TopK"/> largest (when set), then to the smallest set of most likely tokens
 /// whose probability reaches <see cref="TopP"/> (nucleus sampling, when set), and a token is drawn from the renormalised
-/// distribution with a <see cref="Generator"/> seeded with <see cref="Seed"/>.
+/// distribution with a <see cref="Generator"/> seeded with <see cref="Seed"/>. <see cref="Overflow"/> says what happens once the
+/// sequence outgrows the model's context.
 /// </summary>
 /// <param name="Temperature">Softmax temperature; 0 = greedy.</param>
 /// <param name="TopK">Keep only the k most likely tokens (null = all).</param>
 /// <param name="TopP">Nucleus threshold in (0, 1] (null = off).</param>
 /// <param name="Seed">Seed of the sampling generator.</param>
-public sealed record GenerationOptions(double Temperature = 1.0, int? TopK = null, double? TopP = null, ulong Seed = 0)
+/// <param name="Overflow">Past the context: drop the oldest half of the window (<see cref="ContextOverflow.Shift"/>, the
+/// default, which keeps the KV cache fast) or slide by one token each step (<see cref="ContextOverflow.Slide"/>, nanoGPT's crop).</param>
+public sealed record GenerationOptions(double Temperature = 1.0, int? TopK = null, double? TopP = null, ulong Seed = 0,
+    ContextOverflow Overflow = ContextOverflow.Shift)
 {
     /// <summary>Greedy decoding (arg max at each step).</summary>
     public static GenerationOptions Greedy { get; } = new(Temperature: 0);

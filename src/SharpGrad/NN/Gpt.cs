@@ -59,7 +59,10 @@ public sealed class Gpt : Module
     /// Logits (B, T, V) of token ids (B, T). With a <paramref name="cache"/>, the ids are the tokens at positions
     /// cache.Length … cache.Length + T − 1: they attend to the cached keys/values and are appended to the cache.
     /// </summary>
-    public Tensor Forward(Tensor ids, KvCache? cache)
+    public Tensor Forward(Tensor ids, KvCache? cache) => Head(Hidden(ids, cache));
+
+    /// <summary>The final hidden states (B, T, C) after <c>ln_f</c>, before the head.</summary>
+    private Tensor Hidden(Tensor ids, KvCache? cache)
     {
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Rank != 2) throw new ArgumentException($"Gpt: ids must be (B, T), got rank {ids.Rank}.", nameof(ids));
@@ -69,19 +72,28 @@ public sealed class Gpt : Module
         Tensor pos = Tensor.Arange(start, start + t, 1, DType.Int64);
         Tensor x = Drop.Forward(Wte.Forward(ids) + Wpe.Forward(pos)); // (B, T, C)
         for (int i = 0; i < H.Count; i++) x = ((GptBlock)H[i]).Forward(x, cache, i);
-        x = LnF.Forward(x);
-        return LmHead is not null ? LmHead.Forward(x) : Tensor.Linear(x, Wte.Weight); // (B, T, V)
+        return LnF.Forward(x);
     }
+
+    /// <summary>Logits (B, T, V) of hidden states (B, T, C).</summary>
+    private Tensor Head(Tensor hidden) => LmHead is not null ? LmHead.Forward(hidden) : Tensor.Linear(hidden, Wte.Weight);
 
     /// <summary>
     /// Generates <paramref name="maxNewTokens"/> tokens after <paramref name="promptIds"/> (batch 1) and returns the prompt
     /// followed by the new tokens. Runs under no-grad in evaluation mode (the mode is restored afterwards).
     /// <para>
-    /// Without the cache, each step runs the model on the last ContextLength tokens. With the cache
-    /// (<paramref name="useKvCache"/>), the prompt is processed once and each step then processes only the new token against
-    /// the cached keys/values — as long as the sequence fits in the context. Once it exceeds ContextLength, learned absolute
-    /// positions make the cached keys invalid (every token shifts position), so generation falls back to recomputing on the
-    /// last ContextLength tokens, exactly as without the cache. The tokens are therefore the same with or without the cache.
+    /// The model sees a window of the sequence: all of it while it fits in ContextLength (a longer prompt is cropped to its
+    /// last ContextLength tokens); past that, <see cref="GenerationOptions.Overflow"/> decides — <see cref="ContextOverflow.Shift"/>
+    /// (default) drops the oldest half of the window whenever it is full, <see cref="ContextOverflow.Slide"/> keeps the last
+    /// ContextLength tokens at every step.
+    /// </para>
+    /// <para>
+    /// Without the cache, each step runs the model on the whole window. With the cache (<paramref name="useKvCache"/>),
+    /// a window is encoded once and each step then processes only the new token against the cached keys/values; when the
+    /// window moves, its tokens sit at new positions (learned absolute positions), so the cache is emptied and the window
+    /// re-encoded in one forward. Either way the model computes the same logits for the same window, so the tokens are the
+    /// same with and without the cache; the cache saves work when the window moves rarely (<see cref="ContextOverflow.Shift"/>)
+    /// and nothing once it moves every step (<see cref="ContextOverflow.Slide"/> past the context).
     /// </para>
     /// </summary>
     /// <param name="promptIds">The prompt (at least one token).</param>
@@ -103,25 +115,27 @@ public sealed class Gpt : Module
         try
         {
             using var _ = Autograd.NoGrad();
-            int ctx = Options.ContextLength;
+            int ctx = Options.ContextLength, keep = Math.Max(1, ctx / 2);
             KvCache? cache = useKvCache ? new KvCache(Options.Layers) : null;
+            int windowStart = Math.Max(0, tokens.Count - ctx);
+            int cachedStart = -1; // the window start the cache was filled from
             for (int step = 0; step < maxNewTokens; step++)
             {
-                Tensor logits;
-                if (cache is not null && tokens.Count <= ctx)
+                if (tokens.Count - windowStart > ctx)
+                    windowStart = options.Overflow == ContextOverflow.Slide ? tokens.Count - ctx : tokens.Count - keep;
+                int from = windowStart;
+                if (cache is not null)
                 {
-                    // first step: the whole prompt; afterwards only the newest token
-                    int from = cache.Length;
-                    logits = Forward(Ids(tokens, from, tokens.Count - from), cache);
+                    if (cachedStart != windowStart)
+                    {
+                        cache.Clear();
+                        cachedStart = windowStart;
+                    }
+                    from = windowStart + cache.Length; // only the tokens the cache has not seen
                 }
-                else
-                {
-                    int from = Math.Max(0, tokens.Count - ctx);
-                    logits = Forward(Ids(tokens, from, tokens.Count - from), null);
-                }
-                int t = logits.Shape[1];
-                float[] last = logits.Narrow(1, t - 1, 1).Contiguous().ToArray();
-                tokens.Add(options.Sample(last, generator));
+                Tensor hidden = Hidden(Ids(tokens, from, tokens.Count - from), cache);
+                Tensor logits = Head(hidden.Narrow(1, hidden.Shape[1] - 1, 1)); // (1, 1, V): only the last position is needed
+                tokens.Add(options.Sample(logits.Contiguous().ToArray(), generator));
             }
         }
         finally

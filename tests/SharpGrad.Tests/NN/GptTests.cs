@@ -83,12 +83,51 @@ public class GptTests
         Assert.True(model.Training); // mode restored
     }
 
-    [Fact]
-    public void GenerationPastTheContextFallsBackAndStillMatches()
+    [Theory]
+    [InlineData(ContextOverflow.Shift, 0.0)]
+    [InlineData(ContextOverflow.Shift, 0.9)]
+    [InlineData(ContextOverflow.Slide, 0.0)]
+    [InlineData(ContextOverflow.Slide, 0.9)]
+    public void GenerationPastTheContextMatchesWithAndWithoutTheCache(ContextOverflow overflow, double temperature)
     {
         var model = Tiny(ctx: 20);
-        var options = new GenerationOptions(0.9, Seed: 7);
-        Assert.Equal(model.Generate([4, 5], 40, options, useKvCache: false), model.Generate([4, 5], 40, options, useKvCache: true));
+        var options = new GenerationOptions(temperature, Seed: 7, Overflow: overflow);
+        long[] without = model.Generate([4, 5], 50, options, useKvCache: false);
+        Assert.Equal(52, without.Length);
+        Assert.Equal(without, model.Generate([4, 5], 50, options, useKvCache: true));
+        // a prompt longer than the context is cropped to its last 20 tokens, with and without the cache
+        long[] longPrompt = Enumerable.Range(0, 27).Select(i => (long)(i % 11)).ToArray();
+        Assert.Equal(model.Generate(longPrompt, 30, options, useKvCache: false), model.Generate(longPrompt, 30, options, useKvCache: true));
+    }
+
+    [Theory]
+    [InlineData(ContextOverflow.Shift)]
+    [InlineData(ContextOverflow.Slide)]
+    public void GenerationSeesTheDocumentedWindow(ContextOverflow overflow)
+    {
+        // reference: greedy arg max of the full forward over the window the policy describes
+        var model = Tiny(ctx: 12);
+        model.Eval();
+        var tokens = new List<long> { 3, 1, 4, 1, 5 };
+        int windowStart = 0;
+        var windows = new List<int>();
+        using (Autograd.NoGrad())
+        {
+            for (int step = 0; step < 30; step++)
+            {
+                if (tokens.Count - windowStart > 12) windowStart = overflow == ContextOverflow.Slide ? tokens.Count - 12 : tokens.Count - 6;
+                windows.Add(tokens.Count - windowStart);
+                var ids = Tensor.FromArray(tokens.Skip(windowStart).ToArray(), 1, tokens.Count - windowStart);
+                float[] logits = model.Forward(ids).Narrow(1, ids.Shape[1] - 1, 1).Contiguous().ToArray();
+                tokens.Add(Array.IndexOf(logits, logits.Max()));
+            }
+        }
+        model.Train();
+        var options = GenerationOptions.Greedy with { Overflow = overflow };
+        Assert.Equal(tokens, model.Generate([3, 1, 4, 1, 5], 30, options, useKvCache: true));
+        Assert.Equal(tokens, model.Generate([3, 1, 4, 1, 5], 30, options, useKvCache: false));
+        // Shift sees between 6 and 12 tokens once past the context; Slide always 12
+        Assert.All(windows.Skip(8), w => Assert.InRange(w, overflow == ContextOverflow.Slide ? 12 : 6, 12));
     }
 
     [Fact]
