@@ -240,6 +240,8 @@ public static class GradCheckSuite
             R(2, 2, 3, 2), R(2, 2, 4, 2), R(2, 2, 4, 2), I([0, 0, 0, 1, 0, 1, 1, 0], 2, 1, 1, 4));
         Add("ScaledDotProductAttention", "weights output, causal + padding", x => NN.Functional.ScaledDotProductAttention(x[0], x[1], x[2], x[3], isCausal: true, returnWeights: true).Weights!,
             R(1, 2, 3, 2), R(1, 2, 3, 2), R(1, 2, 3, 2), I([0, 1, 0], 1, 1, 1, 3));
+        Add("CausalSelfAttention", "fused, packed qkv (2,4,3·4), 2 heads", x => NN.Functional.CausalSelfAttention(x[0], 2), R(2, 4, 12));
+        Add("CausalSelfAttention", "fused, 1 head, T 1, scale 0.7", x => NN.Functional.CausalSelfAttention(x[0], 1, scale: 0.7), R(1, 1, 6));
         Add("MultiHeadAttention", "self-attention, causal + key padding", x => NN.Functional.MultiHeadAttention(x[0], x[0], x[0], 2, x[1], x[2], x[3], x[4],
             keyPaddingMask: x[5], isCausal: true).Output, R(2, 3, 4), R(12, 4), R(12), R(4, 4), R(4), I([0, 0, 0, 0, 1, 0], 2, 3));
         Add("MultiHeadAttention", "cross-attention, attn_mask, averaged weights", x => NN.Functional.MultiHeadAttention(x[0], x[1], x[1], 2, x[2], x[3], x[4], x[5],

@@ -39,14 +39,23 @@ public sealed class CausalSelfAttention : Module
     {
         int b = input.Shape[0], t = input.Shape[1], c = input.Shape[2], hs = c / _heads;
         Tensor qkv = CAttn.Forward(input); // (B, T, 3C)
-        // (B, T, C) → (B, NH, T, HS)
-        Tensor q = qkv.Narrow(2, 0, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
-        Tensor k = qkv.Narrow(2, c, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
-        Tensor v = qkv.Narrow(2, 2 * c, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
-        if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        var (y, _) = Functional.ScaledDotProductAttention(q, k, v, isCausal: true, dropout: _dropout, training: Training, generator: _generator);
-        // (B, NH, T, HS) → (B, T, C)
-        return ResidDropout.Forward(CProj.Forward(y.Transpose(1, 2).Reshape(b, t, c)));
+        Tensor y;
+        if (cache is null && (_dropout == 0 || !Training))
+        {
+            // the fused kernel: no head copies, masks or per-op graph nodes
+            y = Functional.CausalSelfAttention(qkv, _heads);
+        }
+        else
+        {
+            // composed from primitives: the KV cache (queries after cached keys) and attention dropout
+            Tensor q = qkv.Narrow(2, 0, c).Reshape(b, t, _heads, hs).Transpose(1, 2); // (B, NH, T, HS)
+            Tensor k = qkv.Narrow(2, c, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
+            Tensor v = qkv.Narrow(2, 2 * c, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
+            if (cache is not null) (k, v) = cache.Append(layer, k, v);
+            var (heads, _) = Functional.ScaledDotProductAttention(q, k, v, isCausal: true, dropout: _dropout, training: Training, generator: _generator);
+            y = heads.Transpose(1, 2).Reshape(b, t, c); // (B, NH, T, HS) → (B, T, C)
+        }
+        return ResidDropout.Forward(CProj.Forward(y));
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,49 @@
+using SharpGrad.Kernels;
+
+namespace SharpGrad.NN;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// Multi-head causal self-attention from a packed projection, in one fused kernel: <paramref name="qkv"/> (B, T, 3C)
+    /// holds the queries, keys and values side by side (as produced by a C → 3C linear layer such as GPT's <c>c_attn</c>),
+    /// and the result (B, T, C) is the heads' outputs side by side — the same as splitting qkv into q, k, v, viewing each as
+    /// (B, NH, T, HS), calling <see cref="ScaledDotProductAttention"/> with <c>isCausal: true</c> and merging the heads back,
+    /// but without the intermediate copies, masks and graph nodes. The backward is hand-written (see
+    /// <see cref="CausalAttention"/>); the attention probabilities (B, NH, T, T) are kept for it.
+    /// </summary>
+    /// <param name="qkv">(B, T, 3C), Float32 or Float64; C must be divisible by <paramref name="heads"/>.</param>
+    /// <param name="heads">Number of heads NH.</param>
+    /// <param name="scale">Score scale; 1/√HS when null.</param>
+    /// <returns>(B, T, C).</returns>
+    /// <exception cref="ShapeMismatchException">qkv is not (B, T, 3C) with C divisible by the heads.</exception>
+    public static Tensor CausalSelfAttention(Tensor qkv, int heads, double? scale = null)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(heads);
+        if (qkv.Rank != 3 || qkv.Shape[2] % (3 * heads) != 0)
+            throw new ShapeMismatchException($"CausalSelfAttention: expected qkv of shape (B, T, 3C) with C divisible by {heads} heads, got {Shape.Format(qkv.Shape)}.");
+        qkv.RequireFloating("CausalSelfAttention");
+        int b = qkv.Shape[0], t = qkv.Shape[1], c = qkv.Shape[2] / 3, hs = c / heads;
+        double s = scale ?? 1.0 / Math.Sqrt(hs);
+        // the kernel reads whole arrays: a dense copy unless qkv already owns exactly its storage
+        Tensor x = qkv.IsContiguous && qkv.Offset == 0 && qkv.Storage.Data.Length == qkv.Numel ? qkv : qkv.CopyRaw();
+        DType dtype = qkv.DType;
+        Tensor y = new Tensor(Storage.Allocate(dtype, b * t * c), [b, t, c]);
+        Tensor probs = new Tensor(Storage.Allocate(dtype, b * heads * t * t), [b, heads, t, t]);
+        if (dtype == DType.Float32)
+            CausalAttention.Forward((float[])x.Storage.Data, (float[])y.Storage.Data, (float[])probs.Storage.Data, b, t, heads, hs, (float)s);
+        else
+            CausalAttention.Forward((double[])x.Storage.Data, (double[])y.Storage.Data, (double[])probs.Storage.Data, b, t, heads, hs, s);
+        return y.Record("CausalSelfAttentionBackward", [qkv], gy =>
+        {
+            Tensor g = gy.IsContiguous && gy.Offset == 0 && gy.Storage.Data.Length == gy.Numel ? gy : gy.CopyRaw();
+            Tensor dqkv = new Tensor(Storage.Allocate(dtype, b * t * 3 * c), [b, t, 3 * c]);
+            if (dtype == DType.Float32)
+                CausalAttention.Backward((float[])x.Storage.Data, (float[])probs.Storage.Data, (float[])g.Storage.Data, (float[])dqkv.Storage.Data, b, t, heads, hs, (float)s);
+            else
+                CausalAttention.Backward((double[])x.Storage.Data, (double[])probs.Storage.Data, (double[])g.Storage.Data, (double[])dqkv.Storage.Data, b, t, heads, hs, s);
+            return [dqkv];
+        }, qkv);
+    }
+}
