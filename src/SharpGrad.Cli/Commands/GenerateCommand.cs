@@ -5,7 +5,10 @@ using SharpGrad.NN;
 
 namespace SharpGrad.Cli.Commands;
 
-/// <summary><c>sharpgrad generate --model DIR --prompt "..." --tokens N</c>: text from a GPT checkpoint saved by <c>train gpt-mini</c>.</summary>
+/// <summary>
+/// <c>sharpgrad generate --model DIR --prompt "..." --tokens N</c>: text from a language-model checkpoint saved by
+/// <c>train gpt-mini</c> or <c>train char-lstm</c> (see <see cref="LanguageModelLoader"/>).
+/// </summary>
 public static class GenerateCommand
 {
     /// <summary>Builds the command.</summary>
@@ -28,16 +31,14 @@ public static class GenerateCommand
     /// <summary>Loads the checkpoint and prints the continuation; timing goes to <paramref name="info"/>.</summary>
     public static int Run(string directory, string prompt, int tokens, GenerationOptions options, bool useKvCache, TextWriter output, TextWriter info)
     {
-        var checkpoint = LanguageModelCheckpoint.Load(directory);
-        var gpt = new Gpt(checkpoint.Config<GptOptions>());
-        gpt.LoadStateDict(checkpoint.StateDict);
-        gpt.Eval();
-        var ids = checkpoint.Tokenizer.Encode(prompt).Select(t => (long)t).ToList();
+        var loaded = LanguageModelLoader.Load(directory); // GPT or recurrent, by the checkpoint's "architecture"
+        var ids = loaded.Tokenizer.Encode(prompt).Select(t => (long)t).ToList();
         var clock = Stopwatch.StartNew();
-        long[] result = gpt.Generate(ids, tokens, options, useKvCache);
+        long[] result = loaded.Model.Generate(ids, tokens, options, useKvCache);
         double seconds = clock.Elapsed.TotalSeconds;
-        output.WriteLine(checkpoint.Tokenizer.Decode(result.Select(t => (int)t).ToArray()));
-        info.WriteLine(FormattableString.Invariant($"{tokens} tokens in {seconds:F2} s ({tokens / seconds:F0} tokens/s, KV cache {(useKvCache ? "on" : "off")})"));
+        output.WriteLine(loaded.Tokenizer.Decode(result.Select(t => (int)t).ToArray()));
+        string cache = loaded.Architecture == LanguageModelLoader.GptArchitecture ? "KV cache" : "carried state";
+        info.WriteLine(FormattableString.Invariant($"{tokens} tokens in {seconds:F2} s ({tokens / seconds:F0} tokens/s, {cache} {(useKvCache ? "on" : "off")})"));
         return 0;
     }
 }
