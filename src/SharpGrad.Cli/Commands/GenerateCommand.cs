@@ -5,7 +5,10 @@ using SharpGrad.NN;
 
 namespace SharpGrad.Cli.Commands;
 
-/// <summary><c>sharpgrad generate --model DIR --prompt "..." --tokens N</c>: text from a GPT checkpoint saved by <c>train gpt-mini</c>.</summary>
+/// <summary>
+/// <c>sharpgrad generate --model DIR --prompt "..." --tokens N</c>: text from a language-model checkpoint saved by
+/// <c>train gpt-mini</c> or <c>train char-lstm</c> (see <see cref="LanguageModelLoader"/>).
+/// </summary>
 public static class GenerateCommand
 {
     /// <summary>Builds the command.</summary>
@@ -18,13 +21,13 @@ public static class GenerateCommand
         var topK = new Option<int?>("--top-k") { Description = "Sample only among the k most likely tokens." };
         var topP = new Option<double?>("--top-p") { Description = "Sample only among the smallest set of tokens with this total probability." };
         var seed = new Option<ulong>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
-        var noCache = new Option<bool>("--no-cache") { Description = "Recompute every step instead of using the KV cache." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Recompute the whole sequence every step instead of using the KV cache (GPT) or carrying the hidden state (LSTM); the tokens are the same." };
         var overflow = new Option<ContextOverflow>("--overflow")
         {
-            Description = "Past the model's context: shift (drop the oldest half of the window when full; keeps the KV cache fast) or slide (the last context-length tokens at every step, like nanoGPT).",
+            Description = "GPT only — past the model's context: shift (drop the oldest half of the window when full; keeps the KV cache fast) or slide (the last context-length tokens at every step, like nanoGPT).",
             DefaultValueFactory = _ => ContextOverflow.Shift,
         };
-        var command = new Command("generate", "Generate text with a trained GPT checkpoint.") { model, prompt, tokens, temperature, topK, topP, seed, noCache, overflow };
+        var command = new Command("generate", "Generate text with a trained language-model checkpoint (gpt-mini or char-lstm).") { model, prompt, tokens, temperature, topK, topP, seed, noCache, overflow };
         command.SetAction(parse => CliErrors.Guard(Console.Error, () => Run(parse.GetValue(model)!, parse.GetValue(prompt)!, parse.GetValue(tokens),
             new GenerationOptions(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed), parse.GetValue(overflow)), !parse.GetValue(noCache), Console.Out, Console.Error)));
         return command;
@@ -33,16 +36,14 @@ public static class GenerateCommand
     /// <summary>Loads the checkpoint and prints the continuation; timing goes to <paramref name="info"/>.</summary>
     public static int Run(string directory, string prompt, int tokens, GenerationOptions options, bool useKvCache, TextWriter output, TextWriter info)
     {
-        var checkpoint = LanguageModelCheckpoint.Load(directory);
-        var gpt = new Gpt(checkpoint.Config<GptOptions>());
-        gpt.LoadStateDict(checkpoint.StateDict);
-        gpt.Eval();
-        var ids = checkpoint.Tokenizer.Encode(prompt).Select(t => (long)t).ToList();
+        var loaded = LanguageModelLoader.Load(directory); // GPT or recurrent, by the checkpoint's "architecture"
+        var ids = loaded.Tokenizer.Encode(prompt).Select(t => (long)t).ToList();
         var clock = Stopwatch.StartNew();
-        long[] result = gpt.Generate(ids, tokens, options, useKvCache);
+        long[] result = loaded.Model.Generate(ids, tokens, options, useKvCache);
         double seconds = clock.Elapsed.TotalSeconds;
-        output.WriteLine(checkpoint.Tokenizer.Decode(result.Select(t => (int)t).ToArray()));
-        info.WriteLine(FormattableString.Invariant($"{tokens} tokens in {seconds:F2} s ({tokens / seconds:F0} tokens/s, KV cache {(useKvCache ? "on" : "off")})"));
+        output.WriteLine(loaded.Tokenizer.Decode(result.Select(t => (int)t).ToArray()));
+        string cache = loaded.Architecture == LanguageModelLoader.GptArchitecture ? "KV cache" : "carried state";
+        info.WriteLine(FormattableString.Invariant($"{tokens} tokens in {seconds:F2} s ({tokens / seconds:F0} tokens/s, {cache} {(useKvCache ? "on" : "off")})"));
         return 0;
     }
 }

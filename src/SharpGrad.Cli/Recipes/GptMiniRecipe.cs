@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SharpGrad.Cli.Reporting;
 using SharpGrad.Data.Text;
 using SharpGrad.NN;
@@ -29,93 +28,16 @@ public sealed class GptMiniRecipe : IRecipe
     /// <inheritdoc/>
     public RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log)
     {
-        string text = options.TextPath is not null ? File.ReadAllText(options.TextPath) : KingJamesBible.Load();
-        var tokenizer = CharTokenizer.FromText(text);
-        var gptOptions = GptOptions.W5 with { VocabSize = tokenizer.VocabSize };
-        var (trainTokens, valTokens) = TokenStreamDataset.Split(tokenizer.Encode(text), 0.1);
-        var train = TokenStreamDataset.ForTraining(trainTokens, gptOptions.ContextLength);
-        var validation = TokenStreamDataset.ForEvaluation(valTokens, gptOptions.ContextLength);
+        var corpus = LanguageModelCorpus.Load(options);
+        var gptOptions = GptOptions.W5 with { VocabSize = corpus.Tokenizer.VocabSize };
         int batchSize = options.BatchSize ?? 16;
         double lr = options.LearningRate ?? 1e-3, minutes = options.Minutes ?? 14;
-        log.WriteLine($"recipe {RecipeName}: {text.Length:N0} characters, vocabulary {tokenizer.VocabSize}; GPT {gptOptions.Layers}×{gptOptions.Width}, " +
+        log.WriteLine($"recipe {RecipeName}: {corpus.Text.Length:N0} characters, vocabulary {corpus.Tokenizer.VocabSize}; GPT {gptOptions.Layers}×{gptOptions.Width}, " +
             $"{gptOptions.Heads} heads, context {gptOptions.ContextLength}; AdamW lr {lr}, batch {batchSize}, budget {minutes} min");
         var model = new Gpt(gptOptions, new Generator(options.Seed));
         var optimizer = new AdamW(model.Parameters(), lr: lr, weightDecay: 0.1);
-        var random = new Random((int)(options.Seed % int.MaxValue));
-        var history = new Training.History();
-        var clock = Stopwatch.StartNew();
-        double budget = minutes * 60, lossSum = 0;
-        long step = 0, tokens = 0;
-        int lossCount = 0;
-        // cosine decay over the steps the budget is expected to allow, estimated from the pace of steps 20–60 (after the JIT warm-up)
-        long plannedSteps = long.MaxValue;
-        double paceStart = 0;
-        double lastVal = double.NaN;
-        while (clock.Elapsed.TotalSeconds < budget)
-        {
-            if (step == 20) paceStart = clock.Elapsed.TotalSeconds;
-            if (step == 60) plannedSteps = Math.Max(80, 60 + (long)((budget - clock.Elapsed.TotalSeconds) / Math.Max(clock.Elapsed.TotalSeconds - paceStart, 1e-9) * 40));
-            double factor = step < 20 ? (step + 1) / 20.0 : 0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, (double)step / plannedSteps)));
-            optimizer.LearningRate = lr * factor;
-            var (x, y) = train.SampleBatch(batchSize, random);
-            Tensor loss = Losses.CrossEntropy(model.Forward(x).Reshape(-1, gptOptions.VocabSize), y.Reshape(-1));
-            optimizer.ZeroGrad();
-            loss.Backward();
-            GradClip.ClipGradNorm(model.Parameters(), 1.0);
-            optimizer.Step();
-            double value = loss.Item();
-            if (!double.IsFinite(value))
-                return new RecipeResult(model, history, new Dictionary<string, double> { ["train_loss"] = value }, StopReason: $"the loss became {value} at step {step + 1}", Diverged: true);
-            lossSum += value;
-            lossCount++;
-            step++;
-            tokens += (long)batchSize * gptOptions.ContextLength;
-            if (step % 100 == 0)
-            {
-                lastVal = Evaluate(model, validation, gptOptions.VocabSize, batches: 20);
-                var logs = new Dictionary<string, double> { ["loss"] = lossSum / lossCount, ["val_loss"] = lastVal, ["lr"] = optimizer.LearningRate };
-                history.Add((int)step, logs);
-                reporter.OnEpochEnd((int)(step / 100), (int)Math.Max(step / 100, 1), logs, clock.Elapsed.TotalSeconds);
-                lossSum = 0;
-                lossCount = 0;
-            }
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
-        double finalVal = Evaluate(model, validation, gptOptions.VocabSize, batches: 100);
-        var sampleIds = model.Generate(tokenizer.Encode("And God said").Select(t => (long)t).ToList(), 200, new GenerationOptions(Temperature: 0.8, Seed: options.Seed));
-        string sample = tokenizer.Decode(sampleIds.Select(t => (int)t).ToArray());
-        if (options.OutputDirectory is not null)
-            LanguageModelCheckpoint.Save(options.OutputDirectory, model, tokenizer, gptOptions, new Dictionary<string, string> { ["recipe"] = RecipeName });
-        var metrics = new Dictionary<string, double>
-        {
-            ["val_loss"] = finalVal,
-            ["val_perplexity"] = Math.Exp(finalVal),
-            ["steps"] = step,
-            ["train_tokens_per_sec"] = tokens / seconds,
-            ["seconds"] = seconds,
-        };
-        return new RecipeResult(model, history, metrics, Report: "sample (temperature 0.8):\n" + sample);
-    }
-
-    /// <summary>Mean cross-entropy (nats per token) over the first <paramref name="batches"/> non-overlapping validation blocks of 16.</summary>
-    internal static double Evaluate(Gpt model, TokenStreamDataset validation, int vocab, int batches)
-    {
-        bool wasTraining = model.Training;
-        model.Eval();
-        double sum = 0;
-        int n = 0;
-        using (Autograd.NoGrad())
-        {
-            for (int b = 0; b < batches && b * 16 < validation.Count; b++)
-            {
-                int count = Math.Min(16, validation.Count - b * 16);
-                var indices = Enumerable.Range(b * 16, count).ToArray();
-                var (x, y) = validation.GetBatch(indices);
-                sum += Losses.CrossEntropy(model.Forward(x).Reshape(-1, vocab), y.Reshape(-1)).Item() * count;
-                n += count;
-            }
-        }
-        model.Train(wasTraining);
-        return n > 0 ? sum / n : double.NaN;
+        var run = new LanguageModelRun(RecipeName, LanguageModelLoader.GptArchitecture, gptOptions, gptOptions.VocabSize, gptOptions.ContextLength,
+            batchSize, EvalBatchSize: 16, lr, minutes);
+        return LanguageModelTraining.Train(model, optimizer, corpus, run, options, reporter);
     }
 }

@@ -46,8 +46,12 @@ public sealed record RecipeOptions
 /// <param name="Report">An optional text report (e.g. a classification report) printed before the metrics.</param>
 /// <param name="StopReason">Why training stopped early (early stopping, a non-finite loss), or null.</param>
 /// <param name="Diverged">True when training stopped on a non-finite loss: the command reports it and exits non-zero.</param>
+/// <param name="WeightsSaved">
+/// True when the recipe already wrote <c>model.safetensors</c> to the output folder as part of a checkpoint (the
+/// language-model recipes, whose header carries the checkpoint's metadata): the command then does not write it again.
+/// </param>
 public sealed record RecipeResult(Module Model, Training.History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null,
-    string? StopReason = null, bool Diverged = false);
+    string? StopReason = null, bool Diverged = false, bool WeightsSaved = false);
 
 /// <summary>A built-in, named training configuration: data, model, optimizer, schedule and defaults.</summary>
 public interface IRecipe

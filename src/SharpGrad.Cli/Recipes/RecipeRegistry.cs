@@ -4,7 +4,7 @@ namespace SharpGrad.Cli.Recipes;
 public static class RecipeRegistry
 {
     /// <summary>All recipes; the first is the default.</summary>
-    public static IReadOnlyList<IRecipe> All { get; } = [new SeedMlpRecipe(), new FashionMnistMlpRecipe(), new FashionMnistCnnRecipe(), new FashionMnistCnnPlusRecipe(), new GptMiniRecipe(), new CsvMlpRecipe()];
+    public static IReadOnlyList<IRecipe> All { get; } = [new SeedMlpRecipe(), new FashionMnistMlpRecipe(), new FashionMnistCnnRecipe(), new FashionMnistCnnPlusRecipe(), new GptMiniRecipe(), new CharLstmRecipe(), new CsvMlpRecipe()];
 
     /// <summary>The recipe called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">When there is none; the message lists the available names.</exception>

@@ -10,8 +10,13 @@ namespace SharpGrad.Cli.Reporting;
 /// <summary>Writes what every training run leaves behind: history.csv, metrics.json, history.png and model.safetensors.</summary>
 public static class RunOutputs
 {
-    /// <summary>Writes the run's files into <paramref name="directory"/> (created if needed); returns the paths written.</summary>
-    public static IReadOnlyList<string> Write(string directory, string recipe, Module model, Training.History history, IReadOnlyDictionary<string, double> metrics)
+    /// <summary>
+    /// Writes the run's files into <paramref name="directory"/> (created if needed); returns the paths written. With
+    /// <paramref name="weightsSaved"/> the recipe has already written <c>model.safetensors</c> there (a checkpoint with its
+    /// own metadata), which is then kept as it is and listed.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string directory, string recipe, Module model, Training.History history, IReadOnlyDictionary<string, double> metrics,
+        bool weightsSaved = false)
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
@@ -29,7 +34,7 @@ public static class RunOutputs
         if (PlotHistory(history, recipe, png)) written.Add(png);
 
         string weights = Path.Combine(directory, "model.safetensors");
-        SafeTensors.Save(weights, model.StateDict(), new Dictionary<string, string> { ["recipe"] = recipe, ["format"] = "pt" });
+        if (!weightsSaved) SafeTensors.Save(weights, model.StateDict(), new Dictionary<string, string> { ["recipe"] = recipe, ["format"] = "pt" });
         written.Add(weights);
         return written;
     }

@@ -7,7 +7,7 @@ namespace SharpGrad.NN;
 /// <see cref="GptOptions.TiedHead"/>). Initialisation as nanoGPT: N(0, 0.02) weights and embeddings, zero biases, and
 /// N(0, 0.02/√(2·Layers)) for the residual projections (<c>c_proj</c>).
 /// </summary>
-public sealed class Gpt : Module
+public sealed class Gpt : Module, ILanguageModel
 {
     /// <summary>The configuration.</summary>
     public GptOptions Options { get; }

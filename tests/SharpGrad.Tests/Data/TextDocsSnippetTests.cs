@@ -70,4 +70,21 @@ public sealed class TextDocsSnippetTests : IDisposable
         Assert.Equal(tok.Encode("God"), ckpt.Tokenizer.Encode("God"));
         Assert.Equal("5000", ckpt.Metadata["step"]);
     }
+
+    [Fact]
+    public void LoaderSnippetRuns()
+    {
+        var tok = CharTokenizer.FromText("hello world\n");
+        string dir = Path.Combine(_dir, "ckpt-lstm");
+        var lm = new RecurrentLanguageModel(RecurrentLanguageModelOptions.W4 with { VocabSize = tok.VocabSize });
+        LanguageModelCheckpoint.Save(dir, lm, tok, lm.Options,
+            new Dictionary<string, string> { [LanguageModelLoader.ArchitectureKey] = LanguageModelLoader.RecurrentArchitecture });
+
+        LoadedLanguageModel loaded = LanguageModelLoader.Load(dir);
+        long[] ids = loaded.Model.Generate(loaded.Tokenizer.Encode("hello").Select(t => (long)t).ToList(), 20);
+        string text = loaded.Tokenizer.Decode(ids.Select(t => (int)t).ToArray());
+        Assert.Equal(25, text.Length);
+        Assert.StartsWith("hello", text);
+        Assert.IsType<RecurrentLanguageModel>(loaded.Model);
+    }
 }

@@ -28,6 +28,8 @@ public class RegistrationAuditTests
         new TransformerDecoderLayer(8, 2, 16, normFirst: true), new SinusoidalPositionalEncoding(8, 16), new LearnedPositionalEmbedding(16, 8),
         new Gpt(new GptOptions(11, 8, 2, 2, 8)), new Gpt(new GptOptions(11, 8, 1, 2, 8, TiedHead: true)),
         new GptBlock(new GptOptions(11, 8, 1, 2, 8)), new CausalSelfAttention(8, 2), new GptMlp(8, 32),
+        new RecurrentLanguageModel(new RecurrentLanguageModelOptions(7, 4, 5, Layers: 2, Dropout: 0.1)),
+        new RecurrentLanguageModel(new RecurrentLanguageModelOptions(7, 4, 5, Cell: RecurrentCellKind.Gru)),
     ];
 
     [Fact]

@@ -46,7 +46,9 @@ public sealed record LanguageModelCheckpointData(
 /// (<see cref="ITokenizer.ToJson"/>) and <c>config.json</c> (the model's options).
 /// </summary>
 /// <remarks>
-/// The model type is not recorded: the caller builds the model from the configuration and loads the state dict into it:
+/// The checkpoint itself does not record the model type: the caller builds the model from the configuration and loads the
+/// state dict into it, or saves the architecture in the metadata (<see cref="LanguageModelLoader.ArchitectureKey"/>) and
+/// lets <see cref="LanguageModelLoader.Load(string)"/> rebuild the right model:
 /// <code>
 /// var ckpt = LanguageModelCheckpoint.Load(dir);
 /// var model = new Gpt(ckpt.Config&lt;GptOptions&gt;());
