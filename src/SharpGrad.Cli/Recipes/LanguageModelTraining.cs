@@ -25,25 +25,21 @@ internal sealed record LanguageModelCorpus(string Text, CharTokenizer Tokenizer,
 
 /// <summary>
 /// The learning-rate plan of the time-budgeted recipes: linear warm-up over the first 20 steps, then a cosine decay to
-/// 0.1 × the peak over the number of steps the budget is expected to allow, estimated from the pace of steps 20–60 (after
-/// the JIT warm-up); until step 60 the cosine assumes an unbounded number of steps.
+/// 0.1 × the peak over the wall-clock budget, cos(π·elapsed/budget): the decay follows the clock rather than a step count
+/// guessed from an early pace, so it ends where the budget ends even when the pace changes (another job on the machine,
+/// JIT warm-up, validation pauses).
 /// </summary>
 internal sealed class TimeBudgetedCosinePlan(double budgetSeconds)
 {
-    private const int Warmup = 20, PaceFrom = 20, PaceTo = 60;
+    private const int Warmup = 20;
     private const double Floor = 0.1;
-    private double _paceStart;
 
-    /// <summary>The steps the cosine spans (long.MaxValue until the pace is known).</summary>
-    public long PlannedSteps { get; private set; } = long.MaxValue;
-
-    /// <summary>The factor on the peak learning rate for <paramref name="step"/> (0-based), called once per step in order with the time elapsed so far.</summary>
+    /// <summary>The factor on the peak learning rate for <paramref name="step"/> (0-based) at <paramref name="elapsedSeconds"/> into the budget.</summary>
     public double Factor(long step, double elapsedSeconds)
     {
-        if (step == PaceFrom) _paceStart = elapsedSeconds;
-        if (step == PaceTo)
-            PlannedSteps = Math.Max(80, PaceTo + (long)((budgetSeconds - elapsedSeconds) / Math.Max(elapsedSeconds - _paceStart, 1e-9) * (PaceTo - PaceFrom)));
-        return step < Warmup ? (step + 1) / (double)Warmup : Floor + (1 - Floor) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, (double)step / PlannedSteps)));
+        if (step < Warmup) return (step + 1) / (double)Warmup;
+        double progress = budgetSeconds > 0 ? Math.Clamp(elapsedSeconds / budgetSeconds, 0, 1) : 1;
+        return Floor + (1 - Floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 }
 
