@@ -158,6 +158,11 @@ public static class GradCheckSuite
         Add("LayerNorm", "last dim, affine", x => NN.Functional.LayerNorm(x[0], [5], x[1], x[2]), R(3, 5), R(5), R(5));
         Add("LayerNorm", "last two dims, no affine", x => NN.Functional.LayerNorm(x[0], [3, 4]), R(2, 3, 4));
         Add("LayerNorm", "non-contiguous input", x => NN.Functional.LayerNorm(x[0].Transpose(0, 1), [3], x[1], x[2], eps: 1e-3), R(3, 4), R(3), R(3));
+        Add("LayerNorm", "weight only, 3-D input", x => NN.Functional.LayerNorm(x[0], [4], x[1]), R(2, 3, 4), R(4));
+        Add("LayerNorm", "bias only", x => NN.Functional.LayerNorm(x[0], [6], bias: x[1]), R(2, 6), R(6));
+        Add("LayerNorm", "last two dims, affine (2,3) weight and bias", x => NN.Functional.LayerNorm(x[0], [2, 3], x[1], x[2]), R(4, 2, 3), R(2, 3), R(2, 3));
+        Add("LayerNorm", "one row of 33, affine", x => NN.Functional.LayerNorm(x[0], [33], x[1], x[2]), R(1, 33), R(33), R(33));
+        Add("LayerNorm", "row of length 1 (x̂ = 0)", x => NN.Functional.LayerNorm(x[0], [1], x[1], x[2]), R(3, 1), R(1), R(1));
         Add("BatchNorm", "training (N,C), affine", x => NN.Functional.BatchNorm(x[0], null, null, x[1], x[2], training: true), R(5, 3), R(3), R(3));
         Add("BatchNorm", "training (N,C,L), affine", x => NN.Functional.BatchNorm(x[0], null, null, x[1], x[2], training: true), R(4, 3, 2), R(3), R(3));
         Add("BatchNorm", "eval with running stats (N,C,L)", x => NN.Functional.BatchNorm(x[0], x[1], x[2], x[3], x[4], training: false),

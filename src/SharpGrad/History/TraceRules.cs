@@ -34,6 +34,7 @@ public static class TraceRules
         ["ReluBackward"] = "y = max(x, 0): dx = g·[x > 0]",
         ["LeakyReluBackward"] = "y = x > 0 ? x : αx: dx = g·(x > 0 ? 1 : α)",
         ["GeluBackward"] = "y = x·Φ(x): dx = g·(Φ(x) + x·φ(x)) (or the derivative of the tanh approximation)",
+        ["LayerNormBackward"] = "y = x̂·w + b with x̂ = (x − μ)/√(σ² + ε) per row: dx = (g·w − mean(g·w) − x̂·mean(g·w·x̂))/√(σ² + ε), dw = Σ_rows g·x̂, db = Σ_rows g",
         ["SoftmaxBackward"] = "y = softmax(x): dx = y ⊙ (g − Σ g⊙y)",
         ["LogSoftmaxBackward"] = "y = log softmax(x): dx = g − softmax(x)·Σ g",
         // reductions

@@ -85,10 +85,15 @@ public static class Unary
                 TensorPrimitives.Max(x, tp, y);
                 TensorPrimitives.Min(y, tq, y);
                 break;
-            case UnaryKind.GeluExact or UnaryKind.GeluExactDerivative when typeof(T) == typeof(float):
-                GeluFloat.Apply(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y),
-                    derivative: kind == UnaryKind.GeluExactDerivative);
+            case UnaryKind.GeluExact or UnaryKind.GeluExactDerivative or UnaryKind.GeluTanh or UnaryKind.GeluTanhDerivative when typeof(T) == typeof(float):
+            {
+                var xf = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x);
+                var yf = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(y);
+                bool tanh = kind is UnaryKind.GeluTanh or UnaryKind.GeluTanhDerivative;
+                if (kind is UnaryKind.GeluExactDerivative or UnaryKind.GeluTanhDerivative) GeluFloat.Derivative(xf, yf, tanh);
+                else GeluFloat.Forward(xf, yf, tanh);
                 break;
+            }
             default:
                 for (int i = 0; i < x.Length; i++) y[i] = Scalar(kind, x[i], tp, tq);
                 break;

@@ -2,14 +2,18 @@ namespace SharpGrad.NN;
 
 /// <summary>
 /// Layer computations as plain functions of tensors, like <c>torch.nn.functional</c>; the layer classes are thin wrappers
-/// over these. BatchNorm and LayerNorm are composed from differentiable primitives (mean, var, sub, div, sqrt), so their
-/// gradients come from autograd and are checked by the gradcheck table; a fused kernel can replace them later.
+/// over these. BatchNorm is composed from differentiable primitives (mean, var, sub, div, sqrt), so its gradients come from
+/// autograd; LayerNorm runs a fused kernel (<see cref="Kernels.LayerNormKernel"/>) with a hand-written backward, tested
+/// against the composed form it replaced. Both are checked by the gradcheck table.
 /// </summary>
 public static partial class Functional
 {
     /// <summary>
     /// Layer normalisation over the trailing dims given by <paramref name="normalizedShape"/>:
     /// y = (x − E[x]) / √(Var[x] + ε) · weight + bias, with the biased variance, like <c>F.layer_norm</c>.
+    /// One fused kernel pass forward (saving each row's mean and 1/√(Var + ε)) and one graph node, "LayerNormBackward",
+    /// whose hand-written backward gives the input, weight and bias gradients (see <see cref="Kernels.LayerNormKernel"/>).
+    /// Inputs of mixed precision are computed in float64.
     /// </summary>
     /// <param name="input">(*, normalizedShape…).</param>
     /// <param name="normalizedShape">The trailing shape to normalise over.</param>
@@ -17,7 +21,73 @@ public static partial class Functional
     /// <param name="bias">Shift of shape normalizedShape, or null.</param>
     /// <param name="eps">Added to the variance for stability.</param>
     /// <exception cref="ShapeMismatchException">When the input's trailing dims differ from normalizedShape.</exception>
+    /// <exception cref="DTypeMismatchException">When a tensor is not floating-point.</exception>
     public static Tensor LayerNorm(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        CheckLayerNorm(input, normalizedShape, weight, bias);
+        input.RequireFloating("LayerNorm");
+        weight?.RequireFloating("LayerNorm");
+        bias?.RequireFloating("LayerNorm");
+        if (input.DType != (weight?.DType ?? input.DType) || input.DType != (bias?.DType ?? input.DType))
+        {
+            // Mixed precision: compute in float64, as type promotion would.
+            return LayerNorm(input.To(DType.Float64), normalizedShape, weight?.To(DType.Float64), bias?.To(DType.Float64), eps);
+        }
+        int d = Shape.Numel(normalizedShape);
+        if (d == 0)
+        {
+            // Nothing to normalise over: like the composed form, every element is NaN (an empty mean); there are none.
+            return LayerNormReference(input, normalizedShape, weight, bias, eps);
+        }
+        Tensor x = input.ContiguousRaw(), w = weight?.ContiguousRaw()!, b = bias?.ContiguousRaw()!;
+        int rows = input.Numel / d;
+        var y = new Tensor(Storage.AllocateUninitialized(input.DType, input.Numel), input.ShapeArray);
+        var mean = new Tensor(Storage.Allocate(input.DType, rows), [rows]);
+        var rstd = new Tensor(Storage.Allocate(input.DType, rows), [rows]);
+        if (input.DType == DType.Float32) LayerNormForward<float>(x, w, b, d, eps, y, mean, rstd);
+        else LayerNormForward<double>(x, w, b, d, eps, y, mean, rstd);
+        Tensor[] inputs = weight is null ? bias is null ? [input] : [input, bias] : bias is null ? [input, weight] : [input, weight, bias];
+        Tensor[] saved = weight is null ? [x] : [x, w];
+        return y.Record("LayerNormBackward", inputs, g =>
+        {
+            Tensor gc = g.DType == input.DType ? g.ContiguousRaw() : g.To(input.DType).ContiguousRaw();
+            Tensor? dx = input.RequiresGrad ? new Tensor(Storage.AllocateUninitialized(input.DType, input.Numel), input.ShapeArray) : null;
+            Tensor? dw = weight is not null && weight.RequiresGrad ? new Tensor(Storage.Allocate(input.DType, d), weight.ShapeArray) : null;
+            Tensor? db = bias is not null && bias.RequiresGrad ? new Tensor(Storage.Allocate(input.DType, d), bias.ShapeArray) : null;
+            if (input.DType == DType.Float32) LayerNormBackward<float>(x, w, mean, rstd, gc, d, dx, dw, db);
+            else LayerNormBackward<double>(x, w, mean, rstd, gc, d, dx, dw, db);
+            return weight is null ? bias is null ? [dx] : [dx, db] : bias is null ? [dx, dw] : [dx, dw, db];
+        }, saved);
+    }
+
+    private static void LayerNormForward<T>(Tensor x, Tensor? w, Tensor? b, int d, double eps, Tensor y, Tensor mean, Tensor rstd)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Kernels.LayerNormKernel.Forward<T>(x.Memory<T>(), w is null ? default : w.Memory<T>(), b is null ? default : b.Memory<T>(), d,
+            T.CreateTruncating(eps), y.Memory<T>(), mean.Memory<T>(), rstd.Memory<T>());
+
+    private static void LayerNormBackward<T>(Tensor x, Tensor? w, Tensor mean, Tensor rstd, Tensor g, int d, Tensor? dx, Tensor? dw, Tensor? db)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Kernels.LayerNormKernel.Backward<T>(x.Memory<T>(), w is null ? default : w.Memory<T>(), mean.Memory<T>(), rstd.Memory<T>(), g.Memory<T>(), d,
+            dx is null ? default : dx.Memory<T>(), dw is null ? default : dw.Memory<T>(), db is null ? default : db.Memory<T>());
+
+    /// <summary>
+    /// <see cref="LayerNorm"/> composed from differentiable primitives (mean, var, sub, div, sqrt, mul, add): the reference
+    /// the fused kernel is tested against.
+    /// </summary>
+    internal static Tensor LayerNormReference(Tensor input, int[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        CheckLayerNorm(input, normalizedShape, weight, bias);
+        int k = normalizedShape.Length;
+        int[] dims = Enumerable.Range(input.Rank - k, k).ToArray();
+        Tensor mean = input.Mean(dims, keepDim: true);
+        Tensor variance = input.Var(dims, correction: 0, keepDim: true);
+        Tensor y = (input - mean) / (variance + eps).Sqrt();
+        if (weight is not null) y = y * weight;
+        if (bias is not null) y = y + bias;
+        return y;
+    }
+
+    private static void CheckLayerNorm(Tensor input, int[] normalizedShape, Tensor? weight, Tensor? bias)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(normalizedShape);
@@ -27,13 +97,6 @@ public static partial class Functional
             throw new ShapeMismatchException("LayerNorm", input.Shape, normalizedShape, "the input's trailing dimensions must equal normalized_shape");
         CheckParam(weight, normalizedShape, "LayerNorm", "weight");
         CheckParam(bias, normalizedShape, "LayerNorm", "bias");
-        int[] dims = Enumerable.Range(input.Rank - k, k).ToArray();
-        Tensor mean = input.Mean(dims, keepDim: true);
-        Tensor variance = input.Var(dims, correction: 0, keepDim: true);
-        Tensor y = (input - mean) / (variance + eps).Sqrt();
-        if (weight is not null) y = y * weight;
-        if (bias is not null) y = y + bias;
-        return y;
     }
 
     /// <summary>

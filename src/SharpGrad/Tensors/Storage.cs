@@ -27,6 +27,17 @@ internal sealed class Storage
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 
+    /// <summary>
+    /// A floating-point buffer whose contents are not cleared first, for kernels that write every element (large arrays
+    /// skip the zeroing pass of <see cref="Allocate"/>).
+    /// </summary>
+    public static Storage AllocateUninitialized(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new Storage(GC.AllocateUninitializedArray<float>(length), dtype),
+        DType.Float64 => new Storage(GC.AllocateUninitializedArray<double>(length), dtype),
+        _ => Allocate(dtype, length),
+    };
+
     /// <summary>Reads element <paramref name="index"/> as a double (slow path for printing, Item and tests).</summary>
     public double Get(int index) => Data switch
     {

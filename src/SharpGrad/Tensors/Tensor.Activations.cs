@@ -73,14 +73,29 @@ public partial class Tensor
     /// </summary>
     public Tensor Gelu(string approximate = "none")
     {
-        (UnaryKind f, UnaryKind df) = approximate switch
+        bool tanh = approximate switch
         {
-            "none" => (UnaryKind.GeluExact, UnaryKind.GeluExactDerivative),
-            "tanh" => (UnaryKind.GeluTanh, UnaryKind.GeluTanhDerivative),
+            "none" => false,
+            "tanh" => true,
             _ => throw new ArgumentException($"Gelu: approximate must be \"none\" or \"tanh\", got \"{approximate}\".", nameof(approximate)),
         };
-        Tensor x = this;
-        return UnaryRaw(f, "Gelu").Record("GeluBackward", [x], g => [g.Mul(x.UnaryRaw(df, "Gelu"))], x);
+        RequireFloating("Gelu");
+        Tensor x = this, xc = ContiguousRaw();
+        var y = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone());
+        if (DType == DType.Float32) GeluKernel.Forward(xc.Memory<float>(), y.Memory<float>(), tanh);
+        else GeluKernel.Forward(xc.Memory<double>(), y.Memory<double>(), tanh);
+        // The backward reads x and g once and writes dx = g·GELU'(x): one pass, no derivative tensor.
+        return y.Record("GeluBackward", [x], g => [GeluGrad(g, xc, tanh)], xc);
+    }
+
+    /// <summary>dx = g·GELU'(x) in one (multi-threaded) kernel pass.</summary>
+    private static Tensor GeluGrad(Tensor g, Tensor xc, bool tanh)
+    {
+        Tensor gd = g.DType == xc.DType ? g.ContiguousRaw() : g.To(xc.DType).ContiguousRaw();
+        var dx = new Tensor(Storage.AllocateUninitialized(xc.DType, xc.Numel), xc.ShapeArray);
+        if (xc.DType == DType.Float32) GeluKernel.Backward(xc.Memory<float>(), gd.Memory<float>(), dx.Memory<float>(), tanh);
+        else GeluKernel.Backward(xc.Memory<double>(), gd.Memory<double>(), dx.Memory<double>(), tanh);
+        return dx;
     }
 
     /// <summary>

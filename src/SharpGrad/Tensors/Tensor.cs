@@ -159,6 +159,13 @@ public partial class Tensor
         return new Span<T>((T[])Storage.Data, Offset, Numel);
     }
 
+    /// <summary>The data of a contiguous tensor as memory (for kernels that split the work across threads).</summary>
+    internal Memory<T> Memory<T>()
+    {
+        if (!IsContiguous) throw new InvalidOperationException("Internal error: Memory() on a non-contiguous tensor.");
+        return new Memory<T>((T[])Storage.Data, Offset, Numel);
+    }
+
     /// <summary>Wraps this tensor in a graph node when grad mode is on and any input requires grad.</summary>
     internal Tensor Record(string name, Tensor[] inputs, Node.BackwardRule backward, params Tensor[] saved)
     {

@@ -31,7 +31,7 @@ public class GradCheckTableTests
             "MatMul", "Linear", "Concat", "Stack", "Split", "Chunk", "IndexSelect", "Gather", "Embedding", "MaskedFill", "Dropout",
             "Reshape", "Transpose", "Permute", "Squeeze", "Unsqueeze", "Narrow", "Slice", "Expand", "Contiguous",
             "MseLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
-            "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout2d", "BatchNorm",
+            "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout2d", "BatchNorm", "LayerNorm",
             "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
             "ScaledDotProductAttention", "MultiHeadAttention",
         ];
