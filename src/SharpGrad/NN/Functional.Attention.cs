@@ -49,7 +49,7 @@ public static partial class Functional
         if (isCausal)
         {
             if (tq > tk) throw new ArgumentException($"ScaledDotProductAttention: a causal mask needs Tq ({tq}) ≤ Tk ({tk}).");
-            if (tq > 1 || tk > 1) scores = scores.MaskedFill(CausalMask(tq, tk), double.NegativeInfinity);
+            if (tq > 1) scores = scores.MaskedFill(CausalMask(tq, tk), double.NegativeInfinity); // one query (the last position) sees every key
         }
         if (mask is not null) scores = scores.MaskedFill(mask, double.NegativeInfinity);
         Tensor weights = scores.Softmax(-1);
