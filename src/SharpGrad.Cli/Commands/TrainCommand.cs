@@ -50,7 +50,7 @@ public static class TrainCommand
             string dir = outputDirectory ?? Path.Combine("runs", recipe.Name);
             RecipeResult result = recipe.Train(options with { OutputDirectory = dir }, reporter, output);
             if (result.Report is not null) output.WriteLine(result.Report);
-            var files = RunOutputs.Write(dir, recipe.Name, result.Model, result.History, result.Metrics, result.WeightsSaved);
+            var files = RunOutputs.Write(dir, recipe.Name, result.Model, result.History, result.Metrics, result.WeightsSaved, result.HistoryAxis);
             output.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} to {dir}");
             RunOutputs.PrintTable(result.Metrics, output);
             output.WriteLine(RunOutputs.JsonLine(recipe.Name, result.Metrics));

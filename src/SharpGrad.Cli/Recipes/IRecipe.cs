@@ -50,8 +50,9 @@ public sealed record RecipeOptions
 /// True when the recipe already wrote <c>model.safetensors</c> to the output folder as part of a checkpoint (the
 /// language-model recipes, whose header carries the checkpoint's metadata): the command then does not write it again.
 /// </param>
+/// <param name="HistoryAxis">What the history's index counts, for the plot's x axis ("epoch", or "step" for the language-model recipes).</param>
 public sealed record RecipeResult(Module Model, Training.History History, IReadOnlyDictionary<string, double> Metrics, string? Report = null,
-    string? StopReason = null, bool Diverged = false, bool WeightsSaved = false);
+    string? StopReason = null, bool Diverged = false, bool WeightsSaved = false, string HistoryAxis = "epoch");
 
 /// <summary>A built-in, named training configuration: data, model, optimizer, schedule and defaults.</summary>
 public interface IRecipe

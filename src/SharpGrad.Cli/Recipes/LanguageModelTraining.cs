@@ -131,7 +131,7 @@ internal static class LanguageModelTraining
             ["train_tokens_per_sec"] = tokens / seconds,
             ["seconds"] = seconds,
         };
-        return new RecipeResult(model, history, metrics, Report: "sample (temperature 0.8):\n" + sample, WeightsSaved: saved);
+        return new RecipeResult(model, history, metrics, Report: "sample (temperature 0.8):\n" + sample, WeightsSaved: saved, HistoryAxis: "step");
     }
 
     /// <summary><see cref="SamplePrompt"/>, or the first characters of the validation text when the corpus lacks one of its characters.</summary>

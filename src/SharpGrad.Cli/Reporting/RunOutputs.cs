@@ -16,7 +16,7 @@ public static class RunOutputs
     /// own metadata), which is then kept as it is and listed.
     /// </summary>
     public static IReadOnlyList<string> Write(string directory, string recipe, Module model, Training.History history, IReadOnlyDictionary<string, double> metrics,
-        bool weightsSaved = false)
+        bool weightsSaved = false, string historyAxis = "epoch")
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
@@ -31,7 +31,7 @@ public static class RunOutputs
         written.Add(json);
 
         string png = Path.Combine(directory, "history.png");
-        if (PlotHistory(history, recipe, png)) written.Add(png);
+        if (PlotHistory(history, recipe, png, historyAxis)) written.Add(png);
 
         string weights = Path.Combine(directory, "model.safetensors");
         if (!weightsSaved) SafeTensors.Save(weights, model.StateDict(), new Dictionary<string, string> { ["recipe"] = recipe, ["format"] = "pt" });
@@ -39,14 +39,14 @@ public static class RunOutputs
         return written;
     }
 
-    /// <summary>Loss curves on the left axis and accuracy-like curves on the right, per epoch.</summary>
-    public static bool PlotHistory(Training.History history, string title, string path)
+    /// <summary>Loss curves on the left axis and accuracy-like curves on the right, against the history's index (epoch, or step for the language-model recipes: <paramref name="xLabel"/>).</summary>
+    public static bool PlotHistory(Training.History history, string title, string path, string xLabel = "epoch")
     {
         if (history.Epochs.Count == 0) return false;
         double[] xs = history.Epochs.Select(e => (double)e).ToArray();
         var plot = new ScottPlot.Plot();
         plot.Title(title);
-        plot.XLabel("epoch");
+        plot.XLabel(xLabel);
         plot.Axes.Left.Label.Text = "loss";
         bool right = false;
         foreach (string key in history.Keys)
