@@ -61,6 +61,70 @@ public static class CausalAttention
         KernelThreads.Run(job, batch * heads, KernelThreads.Count);
     }
 
+    /// <summary>
+    /// Attention of new queries over cached keys and values (generation with a KV cache): the queries are the first C
+    /// columns of <paramref name="qkv"/> (B, Tq, 3C), at positions <paramref name="start"/> … start + Tq − 1; the keys and
+    /// values are rows 0 … start + Tq − 1 of <paramref name="keys"/> and <paramref name="values"/> (B, capacity, C), the
+    /// new positions' rows already appended. Query i sees keys 0 … start + i. Writes y (B, Tq, C). No probabilities are kept
+    /// (there is no backward): each query's scores live in a scratch row.
+    /// </summary>
+    /// <param name="qkv">Packed projection of the new positions.</param>
+    /// <param name="keys">Key buffer.</param>
+    /// <param name="values">Value buffer.</param>
+    /// <param name="y">Output, fully overwritten.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="queries">Tq.</param>
+    /// <param name="start">Number of positions cached before these queries.</param>
+    /// <param name="capacity">Rows of the key/value buffers.</param>
+    /// <param name="heads">NH.</param>
+    /// <param name="headSize">HS.</param>
+    /// <param name="scale">Score scale, usually 1/√HS.</param>
+    public static void ForwardCached<T>(T[] qkv, T[] keys, T[] values, T[] y, int batch, int queries, int start, int capacity, int heads, int headSize, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long c = (long)heads * headSize;
+        if (batch <= 0 || queries <= 0 || start < 0 || heads <= 0 || headSize <= 0 || start + queries > capacity)
+            throw new ArgumentException($"CausalAttention: bad sizes (B {batch}, Tq {queries}, start {start}, capacity {capacity}, NH {heads}, HS {headSize}).");
+        if (qkv.Length != batch * queries * 3 * c || y.Length != batch * queries * c || keys.Length != batch * capacity * c || values.Length != keys.Length)
+            throw new ArgumentException($"CausalAttention: buffer lengths qkv {qkv.Length}, keys {keys.Length}, values {values.Length}, y {y.Length} do not fit B {batch}, Tq {queries}, capacity {capacity}, C {c}.");
+        var job = new CachedJob<T>(qkv, keys, values, y, queries, start, capacity, heads, headSize, scale);
+        // one new token attends over at most a few thousand values: threads would cost more than they save
+        long work = (long)batch * queries * (start + queries) * c;
+        KernelThreads.Run(job, batch * heads, work >= 1 << 18 ? KernelThreads.Count : 1);
+    }
+
+    private sealed class CachedJob<T>(T[] qkv, T[] keys, T[] values, T[] y, int queries, int start, int capacity, int heads, int headSize, T scale)
+        : KernelThreads.Job where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        internal override void RunPart(int part)
+        {
+            int b = part / heads, h = part % heads, c = heads * headSize;
+            int total = start + queries;
+            T[] scratch = ArrayPool<T>.Shared.Rent(total);
+            try
+            {
+                for (int i = 0; i < queries; i++)
+                {
+                    int n = start + i + 1; // keys this query sees
+                    ReadOnlySpan<T> q = qkv.AsSpan((b * queries + i) * 3 * c + h * headSize, headSize);
+                    Span<T> scores = scratch.AsSpan(0, n);
+                    int kv = b * capacity * c + h * headSize;
+                    for (int j = 0; j < n; j++)
+                        scores[j] = TensorPrimitives.Dot(q, keys.AsSpan(kv + j * c, headSize)) * scale;
+                    Softmax.Rows<T>(scores, scores, n, log: false);
+                    Span<T> output = y.AsSpan((b * queries + i) * c + h * headSize, headSize);
+                    output.Clear();
+                    for (int j = 0; j < n; j++)
+                        TensorPrimitives.MultiplyAdd(values.AsSpan(kv + j * c, headSize), scores[j], output, output);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(scratch);
+            }
+        }
+    }
+
     private static void Check<T>(int qkvLength, int yLength, int probsLength, int batch, int time, int heads, int headSize)
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))

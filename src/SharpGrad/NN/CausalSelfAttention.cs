@@ -40,18 +40,22 @@ public sealed class CausalSelfAttention : Module
         int b = input.Shape[0], t = input.Shape[1], c = input.Shape[2], hs = c / _heads;
         Tensor qkv = CAttn.Forward(input); // (B, T, 3C)
         Tensor y;
-        if (cache is null && (_dropout == 0 || !Training))
+        if (cache is not null)
+        {
+            // generation: the new positions against the cached keys/values
+            y = Functional.CachedCausalSelfAttention(qkv, _heads, cache, layer);
+        }
+        else if (_dropout == 0 || !Training)
         {
             // the fused kernel: no head copies, masks or per-op graph nodes
             y = Functional.CausalSelfAttention(qkv, _heads);
         }
         else
         {
-            // composed from primitives: the KV cache (queries after cached keys) and attention dropout
+            // attention dropout: composed from primitives
             Tensor q = qkv.Narrow(2, 0, c).Reshape(b, t, _heads, hs).Transpose(1, 2); // (B, NH, T, HS)
             Tensor k = qkv.Narrow(2, c, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
             Tensor v = qkv.Narrow(2, 2 * c, c).Reshape(b, t, _heads, hs).Transpose(1, 2);
-            if (cache is not null) (k, v) = cache.Append(layer, k, v);
             var (heads, _) = Functional.ScaledDotProductAttention(q, k, v, isCausal: true, dropout: _dropout, training: Training, generator: _generator);
             y = heads.Transpose(1, 2).Reshape(b, t, c); // (B, NH, T, HS) → (B, T, C)
         }

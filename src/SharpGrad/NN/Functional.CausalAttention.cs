@@ -46,4 +46,40 @@ public static partial class Functional
             return [dqkv];
         }, qkv);
     }
+
+    /// <summary>
+    /// Causal self-attention of new positions over a <see cref="KvCache"/> (block <paramref name="layer"/>): appends the new
+    /// keys and values from <paramref name="qkv"/> (B, Tnew, 3C) to the cache, then lets each new query attend to every
+    /// cached position and to the new ones up to itself. Returns (B, Tnew, C). Under no-grad (generation) this runs one
+    /// fused kernel; when a gradient is needed it is composed from differentiable ops, and the gradient reaches qkv through
+    /// the queries only (the cache, new keys and values included, is detached).
+    /// </summary>
+    /// <param name="qkv">(B, Tnew, 3C).</param>
+    /// <param name="heads">Number of heads NH.</param>
+    /// <param name="cache">The cache (its length is the position of the first new token).</param>
+    /// <param name="layer">The block whose keys/values to use.</param>
+    internal static Tensor CachedCausalSelfAttention(Tensor qkv, int heads, KvCache cache, int layer)
+    {
+        int b = qkv.Shape[0], t = qkv.Shape[1], c = qkv.Shape[2] / 3, hs = c / heads, start = cache.Length;
+        var (keys, values) = cache.AppendPacked(layer, qkv);
+        int capacity = keys.Shape[1];
+        double scale = 1.0 / Math.Sqrt(hs);
+        if (!Autograd.IsGradEnabled || !qkv.RequiresGrad)
+        {
+            Tensor x = qkv.IsContiguous && qkv.Offset == 0 && qkv.Storage.Data.Length == qkv.Numel ? qkv : qkv.CopyRaw();
+            var y = new Tensor(Storage.Allocate(qkv.DType, b * t * c), [b, t, c]);
+            if (qkv.DType == DType.Float32)
+                CausalAttention.ForwardCached((float[])x.Storage.Data, (float[])keys.Storage.Data, (float[])values.Storage.Data, (float[])y.Storage.Data, b, t, start, capacity, heads, hs, (float)scale);
+            else
+                CausalAttention.ForwardCached((double[])x.Storage.Data, (double[])keys.Storage.Data, (double[])values.Storage.Data, (double[])y.Storage.Data, b, t, start, capacity, heads, hs, scale);
+            return y;
+        }
+        // differentiable composition (queries from qkv; keys/values from the detached cache)
+        int len = start + t;
+        Tensor q = qkv.Narrow(2, 0, c).Reshape(b, t, heads, hs).Transpose(1, 2);             // (B, NH, Tnew, HS)
+        Tensor k = keys.Narrow(1, 0, len).Contiguous().Reshape(b, len, heads, hs).Transpose(1, 2); // (B, NH, len, HS)
+        Tensor v = values.Narrow(1, 0, len).Contiguous().Reshape(b, len, heads, hs).Transpose(1, 2);
+        var (output, _) = ScaledDotProductAttention(q, k, v, isCausal: true);
+        return output.Transpose(1, 2).Reshape(b, t, c);
+    }
 }

@@ -1,11 +1,11 @@
 namespace SharpGrad.NN;
 
 /// <summary>
-/// The keys and values of the positions already processed by a <see cref="Gpt"/>, one (K, V) pair per block, each
-/// (B, NH, T, HS). Passing a cache to <see cref="Gpt.Forward(Tensor, KvCache?)"/> makes the model process only the new
-/// tokens (at positions <see cref="Length"/>, …) while attending to the cached ones; the cache then grows by the new
-/// tokens. The keys/values are kept in buffers that grow by doubling; no gradient flows through the cache (it is meant for
-/// generation under no-grad).
+/// The keys and values of the positions already processed by a <see cref="Gpt"/>, one pair of buffers per block, each
+/// (B, capacity, C) with the heads side by side in each row (the layout of the packed projection they come from). Passing
+/// a cache to <see cref="Gpt.Forward(Tensor, KvCache?)"/> makes the model process only the new tokens (at positions
+/// <see cref="Length"/>, …) while attending to the cached ones; the cache then grows by the new tokens. The buffers grow by
+/// doubling; no gradient flows into the cache (it is meant for generation under no-grad).
 /// </summary>
 public sealed class KvCache
 {
@@ -26,39 +26,37 @@ public sealed class KvCache
     /// <summary>Number of blocks.</summary>
     public int Layers => _keys.Length;
 
-    /// <summary>Empties the cache.</summary>
-    public void Clear()
-    {
-        Array.Clear(_keys);
-        Array.Clear(_values);
-        Length = 0;
-    }
+    /// <summary>Empties the cache (the buffers are kept for reuse).</summary>
+    public void Clear() => Length = 0;
 
     /// <summary>
-    /// Appends the new keys/values (B, NH, Tnew, HS) of block <paramref name="layer"/> and returns all keys and values
-    /// (B, NH, Tcached + Tnew, HS). The length advances when the last block has appended.
+    /// Appends the keys and values of the new positions of block <paramref name="layer"/>, read from the packed projection
+    /// <paramref name="qkv"/> (B, Tnew, 3C) (keys in columns C … 2C−1, values in 2C … 3C−1), and returns the key and value
+    /// buffers (B, capacity, C), whose first <c>Length + Tnew</c> rows are valid. The length advances when the last block
+    /// has appended.
     /// </summary>
-    internal (Tensor K, Tensor V) Append(int layer, Tensor k, Tensor v)
+    internal (Tensor Keys, Tensor Values) AppendPacked(int layer, Tensor qkv)
     {
-        int len = Length, tnew = k.Shape[2];
+        int b = qkv.Shape[0], tnew = qkv.Shape[1], c = qkv.Shape[2] / 3, len = Length;
         Tensor? bk = _keys[layer], bv = _values[layer];
-        if (bk is null || bv is null || len + tnew > bk.Shape[2] || bk.Shape[0] != k.Shape[0] || bk.DType != k.DType)
+        if (bk is null || bv is null || len + tnew > bk.Shape[1] || bk.Shape[0] != b || bk.Shape[2] != c || bk.DType != qkv.DType)
         {
-            // (re)allocate the buffers (B, NH, capacity, HS), doubling, and keep what is cached
-            int capacity = Math.Max(Math.Max(16, len + tnew), bk is null ? 0 : 2 * bk.Shape[2]);
-            var nk = Tensor.Zeros([k.Shape[0], k.Shape[1], capacity, k.Shape[3]], k.DType);
-            var nv = Tensor.Zeros([v.Shape[0], v.Shape[1], capacity, v.Shape[3]], v.DType);
-            if (bk is not null && bv is not null && len > 0)
+            // (re)allocate (B, capacity, C), doubling, and keep what is cached
+            int capacity = Math.Max(Math.Max(16, len + tnew), bk is null ? 0 : 2 * bk.Shape[1]);
+            var nk = Tensor.Zeros([b, capacity, c], qkv.DType);
+            var nv = Tensor.Zeros([b, capacity, c], qkv.DType);
+            if (bk is not null && bv is not null && len > 0 && bk.Shape[0] == b && bk.Shape[2] == c && bk.DType == qkv.DType)
             {
-                nk.Narrow(2, 0, len).AssignRaw(bk.Narrow(2, 0, len));
-                nv.Narrow(2, 0, len).AssignRaw(bv.Narrow(2, 0, len));
+                nk.Narrow(1, 0, len).AssignRaw(bk.Narrow(1, 0, len));
+                nv.Narrow(1, 0, len).AssignRaw(bv.Narrow(1, 0, len));
             }
             _keys[layer] = bk = nk;
             _values[layer] = bv = nv;
         }
-        bk.Narrow(2, len, tnew).AssignRaw(k.Detach());
-        bv.Narrow(2, len, tnew).AssignRaw(v.Detach());
+        Tensor source = qkv.Detach();
+        bk.Narrow(1, len, tnew).AssignRaw(source.Narrow(2, c, c));
+        bv.Narrow(1, len, tnew).AssignRaw(source.Narrow(2, 2 * c, c));
         if (layer == _keys.Length - 1) Length = len + tnew;
-        return (bk.Narrow(2, 0, len + tnew), bv.Narrow(2, 0, len + tnew));
+        return (bk, bv);
     }
 }

@@ -28,19 +28,36 @@ public partial class Tensor
         ], a, b);
     }
 
-    /// <summary>y (rows, out) = x (rows, in) · Wᵀ for a handful of rows, as SIMD dot products over W's contiguous rows.</summary>
+    /// <summary>
+    /// y (rows, out) = x (rows, in) · Wᵀ for a handful of rows, as SIMD dot products over W's contiguous rows. Reading W
+    /// dominates (one token of generation reads every weight once), so large layers split the output features across
+    /// <see cref="Kernels.KernelThreads"/>; each output is one dot product on one thread, so the result does not depend on
+    /// the thread count.
+    /// </summary>
     private static Tensor LinearFewRows(Tensor x, Tensor weight, int rows, int inFeatures, int outFeatures)
     {
         var y = new Tensor(Storage.Allocate(DType.Float32, rows * outFeatures), [rows, outFeatures]);
-        ReadOnlySpan<float> xs = x.Span<float>(), ws = weight.Span<float>();
-        Span<float> ys = y.Span<float>();
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<float> xr = xs.Slice(r * inFeatures, inFeatures);
-            for (int o = 0; o < outFeatures; o++)
-                ys[r * outFeatures + o] = System.Numerics.Tensors.TensorPrimitives.Dot(xr, ws.Slice(o * inFeatures, inFeatures));
-        }
+        var job = new FewRowsJob((float[])x.Storage.Data, x.Offset, (float[])weight.Storage.Data, weight.Offset, (float[])y.Storage.Data, rows, inFeatures, outFeatures);
+        int parts = (int)Math.Min(16, Math.Max(1, (long)outFeatures * inFeatures / 32768));
+        job.Step = (outFeatures + parts - 1) / parts;
+        Kernels.KernelThreads.Run(job, (outFeatures + job.Step - 1) / job.Step, Kernels.KernelThreads.Count);
         return y;
+    }
+
+    private sealed class FewRowsJob(float[] x, int xOffset, float[] w, int wOffset, float[] y, int rows, int inFeatures, int outFeatures) : Kernels.KernelThreads.Job
+    {
+        public int Step;
+
+        internal override void RunPart(int part)
+        {
+            int o0 = part * Step, o1 = Math.Min(outFeatures, o0 + Step);
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> xr = x.AsSpan(xOffset + r * inFeatures, inFeatures);
+                for (int o = o0; o < o1; o++)
+                    y[r * outFeatures + o] = TensorPrimitives.Dot(xr, w.AsSpan(wOffset + o * inFeatures, inFeatures));
+            }
+        }
     }
 
     /// <summary>

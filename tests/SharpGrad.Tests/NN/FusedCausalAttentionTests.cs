@@ -88,15 +88,44 @@ public class FusedCausalAttentionTests
     }
 
     [Fact]
-    public void GptBlockTrainsThroughTheFusedPathAndMatchesTheComposedOne()
+    public void TheCachedKernelGivesTheFullForwardsLogits()
     {
-        // dropout 0 → fused; the same model's composed path (a cache of length 0 forces it) gives the same logits
+        // dropout 0 → the fused training kernel; a cache of length 0 → the cached kernel (one chunk, then token by token)
         var model = new Gpt(new GptOptions(VocabSize: 13, ContextLength: 16, Layers: 2, Heads: 2, Width: 8), new Generator(2));
         Tensor ids = Tensor.RandInt(0, 13, [2, 16], new Generator(3));
-        float[] fused = model.Forward(ids).ToArray();
-        float[] composed;
-        using (Autograd.NoGrad()) composed = model.Forward(ids, new KvCache(2)).ToArray();
-        AssertClose(composed, fused, 1e-5);
+        float[] full = model.Forward(ids).ToArray();
+        var parts = new List<Tensor>();
+        using (Autograd.NoGrad())
+        {
+            var cache = new KvCache(2);
+            parts.Add(model.Forward(ids.Narrow(1, 0, 5).Contiguous(), cache));
+            for (int t = 5; t < 16; t++) parts.Add(model.Forward(ids.Narrow(1, t, 1).Contiguous(), cache));
+        }
+        AssertClose(full, Tensor.Concat(parts, 1).ToArray(), 1e-5);
+    }
+
+    [Fact]
+    public void TheCachedPathWithGradientsMatchesTheKernelAndReachesTheQueries()
+    {
+        var gen = new Generator(9);
+        Tensor first = Tensor.Randn([1, 3, 3 * 8], gen), next = Tensor.Randn([1, 2, 3 * 8], gen);
+        float[] kernel;
+        using (Autograd.NoGrad())
+        {
+            var cache = new KvCache(1);
+            Functional.CachedCausalSelfAttention(first, 2, cache, 0);
+            kernel = Functional.CachedCausalSelfAttention(next, 2, cache, 0).ToArray();
+        }
+        var cache2 = new KvCache(1);
+        Functional.CachedCausalSelfAttention(first, 2, cache2, 0);
+        Tensor x = next.Clone().RequiresGrad_();
+        Tensor y = Functional.CachedCausalSelfAttention(x, 2, cache2, 0);
+        AssertClose(kernel, y.ToArray(), 1e-6);
+        y.Sum().Backward();
+        float[] g = x.Grad!.ToArray();
+        Assert.Contains(g.Take(8), v => v != 0);                     // queries get a gradient
+        Assert.All(g.Skip(8).Take(16), v => Assert.Equal(0f, v));     // keys/values of row 0 come from the detached cache
+        Assert.Equal(5, cache2.Length);
     }
 
     private static void AssertClose(float[] expected, float[] actual, double tol)

@@ -116,6 +116,38 @@ public class FusedAgainstCompositeTests
         var t = x.Detach().Tanh();
         Assert.Equal((w * (1 - t * t)).ToArray<double>(), x.Grad!.ToArray<double>(), new ToleranceComparer(1e-14));
     }
+
+    [Theory]
+    [InlineData(1, 256, 1024)]
+    [InlineData(3, 1024, 256)]
+    [InlineData(2, 7, 5)]
+    public void FewRowLinearMatchesTheReferenceForAnyThreadCount(int rows, int inFeatures, int outFeatures)
+    {
+        // 1–4 rows take the dot-product path (generation); it must agree with a plain loop and not depend on the threads
+        var gen = new Generator(4);
+        Tensor x = Tensor.Randn([rows, inFeatures], gen), w = Tensor.Randn([outFeatures, inFeatures], gen), b = Tensor.Randn([outFeatures], gen);
+        float[] xs = x.ToArray(), ws = w.ToArray(), bs = b.ToArray();
+        int saved = SharpGrad.Kernels.KernelThreads.Count;
+        try
+        {
+            SharpGrad.Kernels.KernelThreads.Count = 1;
+            float[] one = Tensor.Linear(x, w, b).ToArray();
+            SharpGrad.Kernels.KernelThreads.Count = Environment.ProcessorCount;
+            float[] all = Tensor.Linear(x, w, b).ToArray();
+            Assert.Equal(one, all);
+            for (int r = 0; r < rows; r++)
+                for (int o = 0; o < outFeatures; o++)
+                {
+                    double expected = bs[o];
+                    for (int i = 0; i < inFeatures; i++) expected += (double)xs[r * inFeatures + i] * ws[o * inFeatures + i];
+                    Assert.True(Math.Abs(expected - all[r * outFeatures + o]) <= 1e-3 * Math.Max(1, Math.Abs(expected)), $"({r}, {o}): {expected} vs {all[r * outFeatures + o]}");
+                }
+        }
+        finally
+        {
+            SharpGrad.Kernels.KernelThreads.Count = saved;
+        }
+    }
 }
 
 internal sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
