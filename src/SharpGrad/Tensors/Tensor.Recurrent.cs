@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace SharpGrad;
@@ -73,19 +74,7 @@ public partial class Tensor
             GemmT(false, true, batch, g4, hid, hp, hid, w, hid, gates, g4, acc: true);
             Span<T> ct = cs.AsSpan(t * bh, bh), ht = y.Slice(t * bh, bh);
             for (int r = 0; r < batch; r++)
-            {
-                Span<T> gr = gates.Slice(r * g4, g4);
-                int o = r * hid;
-                for (int j = 0; j < hid; j++)
-                {
-                    T bi = b is null ? T.Zero : b[j], bf = b is null ? T.Zero : b[hid + j], bgg = b is null ? T.Zero : b[2 * hid + j], bo = b is null ? T.Zero : b[3 * hid + j];
-                    T i = Sig(gr[j] + bi), f = Sig(gr[hid + j] + bf), gg = T.Tanh(gr[2 * hid + j] + bgg), og = Sig(gr[3 * hid + j] + bo);
-                    gr[j] = i; gr[hid + j] = f; gr[2 * hid + j] = gg; gr[3 * hid + j] = og;
-                    T c = f * cp[o + j] + i * gg;
-                    ct[o + j] = c;
-                    ht[o + j] = og * T.Tanh(c);
-                }
-            }
+                Kernels.LstmCell.Forward(gates.Slice(r * g4, g4), b, cp.Slice(r * hid, hid), ct.Slice(r * hid, hid), ht.Slice(r * hid, hid));
         }
         ReadOnlySpan<T> lastC = steps == 0 ? c0 : cs.AsSpan((reverse ? 0 : steps - 1) * bh, bh);
         lastC.CopyTo(y.Slice(steps * bh, bh));
@@ -104,20 +93,12 @@ public partial class Tensor
                 ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
                 ReadOnlySpan<T> a = acts.AsSpan(t * bg, bg), ct = cs.AsSpan(t * bh, bh), dyt = dy.Slice(t * bh, bh);
                 Span<T> dgt = dg.Slice(t * bg, bg);
+                // dh = the output's gradient + the next step's (accumulated into dhNext, which the GEMM below overwrites)
+                TensorPrimitives.Add(dyt, dhNext, dhNext);
                 for (int r = 0; r < batch; r++)
                 {
                     int o = r * hid, go = r * g4;
-                    for (int j = 0; j < hid; j++)
-                    {
-                        T i = a[go + j], f = a[go + hid + j], gg = a[go + 2 * hid + j], og = a[go + 3 * hid + j];
-                        T dh = dyt[o + j] + dhNext[o + j], tc = T.Tanh(ct[o + j]);
-                        T dcj = dc[o + j] + dh * og * (T.One - tc * tc);
-                        dgt[go + j] = dcj * gg * i * (T.One - i);
-                        dgt[go + hid + j] = dcj * cp[o + j] * f * (T.One - f);
-                        dgt[go + 2 * hid + j] = dcj * i * (T.One - gg * gg);
-                        dgt[go + 3 * hid + j] = dh * tc * og * (T.One - og);
-                        dc[o + j] = dcj * f;
-                    }
+                    Kernels.LstmCell.Backward(a.Slice(go, g4), cp.Slice(o, hid), ct.Slice(o, hid), dhNext.AsSpan(o, hid), dc.AsSpan(o, hid), dgt.Slice(go, g4));
                 }
                 GemmT(false, false, batch, hid, g4, dgt, g4, w, hid, dhNext, hid, acc: false);
             }
@@ -129,7 +110,7 @@ public partial class Tensor
                 db = new Tensor(Storage.Allocate(xpIn.DType, g4), [g4]);
                 Span<T> dbs = db.Span<T>();
                 for (int row = 0; row < steps * batch; row++)
-                    for (int j = 0; j < g4; j++) dbs[j] += dg[row * g4 + j];
+                    TensorPrimitives.Add(dbs, dg.Slice(row * g4, g4), dbs);
             }
             var dh0 = new Tensor(new Storage(dhNext, xpIn.DType), [batch, hid]);
             var dc0 = new Tensor(new Storage(dc, xpIn.DType), [batch, hid]);
