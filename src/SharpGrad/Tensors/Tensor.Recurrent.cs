@@ -43,6 +43,8 @@ public partial class Tensor
 
     /// <summary>
     /// LSTM recurrence over a sequence. <paramref name="xp"/> (T,B,4H) is x·W_ihᵀ + b_ih for all steps; gate order i,f,g,o.
+    /// The caller hands <paramref name="xp"/> over: when it owns its whole buffer, the buffer is overwritten with the gate
+    /// activations (pass a fresh projection that nothing else reads).
     /// Returns (T+1, B, H): rows 0…T−1 are h_t in time order, row T is the final cell state c_n. With
     /// <paramref name="reverse"/> the steps run from t = T−1 down to 0 (h_n is then row 0).
     /// </summary>
@@ -56,7 +58,10 @@ public partial class Tensor
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], g4 = 4 * hid, bh = batch * hid, bg = batch * g4;
-        T[] xp = xpIn.ContiguousRaw().Span<T>().ToArray();
+        // The projection is a fresh tensor made by the caller for this call alone (LSTM/LSTMCell: x·W_ihᵀ + b_ih, whose
+        // backward does not read it), so its buffer becomes the saved gate activations instead of being copied (8 MB a
+        // step for W4).
+        T[] xp = xpIn.IsContiguous && xpIn.Offset == 0 && xpIn.Storage.Data.Length == xpIn.Numel ? (T[])xpIn.Storage.Data : xpIn.ContiguousRaw().Span<T>().ToArray();
         T[] w = wIn.ContiguousRaw().Span<T>().ToArray();
         T[]? b = bIn?.ContiguousRaw().Span<T>().ToArray();
         T[] h0 = h0In.ContiguousRaw().Span<T>().ToArray(), c0 = c0In.ContiguousRaw().Span<T>().ToArray();
