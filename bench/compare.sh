@@ -102,20 +102,31 @@ dll=$(dotnet msbuild bench/SharpGrad.Bench -getProperty:TargetPath -p:Configurat
 raw=$(mktemp -d /tmp/compare-raw.XXXXXX)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
+hz=$(getconf CLK_TCK)
+busy_ticks() { local _c u n s i w x y z _r; read -r _c u n s i w x y z _r </proc/stat; echo $((u + n + s + x + y + z)); }
+own_ticks() { awk '{ print $16 + $17 }' /proc/$$/stat; } # CPU of this shell's finished children
+
+# Runs one workload on one system; beside its JSON lines, <base>.load records the run's wall and CPU time and how many cores
+# other processes kept busy meanwhile (machine busy time minus the run's own), so contaminated runs can be seen.
 run_one() { # workload system round
     local w=$1 sys=$2 r=$3 base="$raw/$1-$2-$3" rc
-    local t0=$SECONDS
+    local t0 b0 o0 t1 b1 o1
+    t0=$(date +%s%N) b0=$(busy_ticks) o0=$(own_ticks)
     if [ "$sys" = sharpgrad ]; then
         dotnet "$dll" "$w" --threads "$threads" "${data_args[@]}" >"$base.jsonl" 2>"$base.err"
     else
         "${py_env[@]}" "$PY" bench/reference/run.py "$w" --threads "$threads" "${data_args[@]}" >"$base.jsonl" 2>"$base.err"
     fi
     rc=$?
+    t1=$(date +%s%N) b1=$(busy_ticks) o1=$(own_ticks)
+    awk -v wall=$(((t1 - t0) / 1000000)) -v busy=$((b1 - b0)) -v own=$((o1 - o0)) -v hz="$hz" 'BEGIN {
+        w = wall / 1000; other = (busy - own) / hz / w; if (other < 0) other = 0
+        printf "{\"wall_seconds\":%.1f,\"cpu_seconds\":%.1f,\"other_load_cores\":%.2f}\n", w, own / hz, other }' >"$base.load"
     if [ $rc -ne 0 ]; then
         { echo "exit status $rc"; tail -n 20 "$base.err"; } >"$base.failed"
         echo "  $w $sys round $r: FAILED (exit $rc): $(tail -n 1 "$base.err")" >&2
     else
-        echo "  $w $sys round $r: $((SECONDS - t0)) s"
+        echo "  $w $sys round $r: $(cat "$base.load")"
         sed 's/^/    /' "$base.jsonl"
     fi
 }

@@ -7,7 +7,9 @@ RAW_DIR holds <workload>-<system>-<round>.jsonl (stdout of one run), <workload>-
 <workload>.skipped (why a workload was skipped). Each system's figure is the median over the rounds of its per-run figure
 (itself a median of repeats, see docs/benchmarks.md); the ratio is SharpGrad / reference of those medians, and "winner"
 names the better one given the direction ("lower" is better for seconds, "higher" for tokens/s and GFLOP/s). Prints a
-Markdown table and writes every record, comparison and skip to OUT_JSON.
+Markdown table and writes every record, comparison and skip to OUT_JSON. <base>.load files (written by compare.sh beside
+each run) add the run's wall and CPU seconds and "other_load_cores", the cores other processes kept busy during the run;
+"other load" in the table is its maximum over the runs behind the row (0 on a quiet machine).
 """
 import glob
 import json
@@ -51,6 +53,14 @@ def load(raw_dir):
         if kind == "failed":
             failures.append({"workload": workload, "runner": runner, "round": rnd, "error": text.strip()})
             continue
+        load_path = path[:-len(kind)] + "load"
+        run_load = {}
+        if os.path.exists(load_path):
+            with open(load_path) as f:
+                try:
+                    run_load = json.load(f)
+                except json.JSONDecodeError:
+                    pass
         for raw in text.splitlines():
             raw = raw.strip()
             if raw.startswith("{"):
@@ -59,6 +69,7 @@ def load(raw_dir):
                 except json.JSONDecodeError:
                     continue
                 rec["round"] = rnd
+                rec.update({"run_" + k if k != "other_load_cores" else k: v for k, v in run_load.items()})
                 records.append(rec)
     skipped = []
     for path in sorted(glob.glob(os.path.join(raw_dir, "*.skipped"))):
@@ -68,18 +79,21 @@ def load(raw_dir):
 
 
 def figures(records, system, workload, metric, key, match):
-    """This system's figure per round (rounds in order)."""
-    out = []
+    """This system's figure per round (rounds in order), and the most cores other processes kept busy during those runs."""
+    out, other = [], []
     for r in records:
         if r.get("system") == system and r.get("workload") == workload and r.get("metric") == metric and key in r \
                 and all(r.get(k) == v for k, v in match.items()):
             out.append((r["round"], float(r[key])))
-    return [v for _, v in sorted(out)]
+            if "other_load_cores" in r:
+                other.append(r["other_load_cores"])
+    return [v for _, v in sorted(out)], max(other) if other else None
 
 
 def compare(records, workload, label, metric, sg_key, ref_key, unit, better, match, reference, info=False):
-    sg = figures(records, "sharpgrad", workload, metric, sg_key, match)
-    ref = figures(records, reference, workload, metric, ref_key, match)
+    sg, sg_other = figures(records, "sharpgrad", workload, metric, sg_key, match)
+    ref, ref_other = figures(records, reference, workload, metric, ref_key, match)
+    others = [o for o in (sg_other, ref_other) if o is not None]
     if not sg or not ref:
         return None
     sg_med, ref_med = statistics.median(sg), statistics.median(ref)
@@ -91,7 +105,7 @@ def compare(records, workload, label, metric, sg_key, ref_key, unit, better, mat
             "unit": unit, "better": better, "reference_system": reference, "sharpgrad": sg_med, "reference": ref_med,
             "ratio_sharpgrad_over_reference": round(ratio, 3), "sharpgrad_speed_factor": round(speed, 3),
             "winner": "sharpgrad" if sharpgrad_better else reference, "sharpgrad_per_round": sg, "reference_per_round": ref,
-            "informational": info}
+            "informational": info, "other_load_cores_max": max(others) if others else None}
 
 
 def accuracy_notes(records):
@@ -137,14 +151,15 @@ def main(argv):
             rows.append(row)
     notes = accuracy_notes(records)
 
-    print("| workload | figure | unit (better) | SharpGrad | reference | SharpGrad / reference | SharpGrad speed | winner |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| workload | figure | unit (better) | SharpGrad | reference | SharpGrad / reference | SharpGrad speed | winner | other load |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ref_name = "PyTorch" if r["reference_system"] == "pytorch" else "NumPy"
         speed = r["sharpgrad_speed_factor"]
         label = r["figure"] + (" (informational)" if r["informational"] else "")
         print(f"| {r['workload']} | {label} | {r['unit']} ({r['better']}) | {fmt(r['sharpgrad'])} | {ref_name} {fmt(r['reference'])} | "
-              f"{r['ratio_sharpgrad_over_reference']:.2f} | {speed:.2f}× | {'SharpGrad' if r['winner'] == 'sharpgrad' else ref_name} |")
+              f"{r['ratio_sharpgrad_over_reference']:.2f} | {speed:.2f}× | {'SharpGrad' if r['winner'] == 'sharpgrad' else ref_name} | "
+              f"{'' if r['other_load_cores_max'] is None else format(r['other_load_cores_max'], '.2f')} |")
     for w, note in notes.items():
         print(f"{w}: {note}")
     for s in skipped:
