@@ -72,7 +72,7 @@ data_args=()
 [ -n "$data" ] && data_args=(--data "$data")
 fmnist_missing=""
 if ! fmnist_msg=$("$PY" -c 'import sys; sys.path.insert(0, "bench/reference"); import fashion_mnist as f; f.find_directory(sys.argv[1] if len(sys.argv) > 1 else None)' ${data:+"$data"} 2>&1); then
-    fmnist_missing=$(echo "$fmnist_msg" | tail -n 1)
+    fmnist_missing=$(echo "$fmnist_msg" | tail -n 1 | sed 's/^[A-Za-z_.]*NotFound: //')
 fi
 
 echo "Workloads: ${workloads[*]}; threads $threads; $rounds round(s), SharpGrad first; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -134,7 +134,8 @@ run_one() { # workload system round
 for w in "${workloads[@]}"; do
     if [ "$w" = W2 ] || [ "$w" = W3 ]; then
         if [ -n "$fmnist_missing" ]; then
-            echo "$w: SKIPPED — Fashion-MNIST is missing. $fmnist_missing" | tee "$raw/$w.skipped" >&2
+            echo "$fmnist_missing" >"$raw/$w.skipped"
+            echo "$w: SKIPPED — $fmnist_missing" >&2
             continue
         fi
     fi
