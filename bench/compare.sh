@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
         --out) out="$2"; shift 2 ;;
         --data) data="$2"; shift 2 ;;
         --dry-run) dry=1; shift ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         [Ww][1-6]) workloads+=("$(echo "$1" | tr 'w' 'W')"); shift ;;
         all|ALL) workloads=("${ALL[@]}"); shift ;;
         *) echo "compare.sh: unknown argument '$1' (workloads W1..W6, --threads N, --rounds R, --out FILE, --data DIR, --dry-run)" >&2; exit 2 ;;
