@@ -15,11 +15,46 @@ internal static class ClassifierWorkload
     public static void Run(TextWriter output, string workload, Module model, IDataset train, IDataset test, int epochs, int batchSize, double lr)
     {
         var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy());
-        var history = trainer.Fit(train, epochs, batchSize, shuffle: true, seed: 0);
+        var allocation = new AllocationCounter();
+        var history = trainer.Fit(train, epochs, batchSize, callbacks: [allocation], shuffle: true, seed: 0);
         var times = history["epoch_seconds"].ToList();
         double accuracy = trainer.Evaluate(test)["accuracy"];
         BenchOutput.Line(output, workload, KernelThreads.Count, "sec_per_epoch", Math.Round(BenchOutput.Median(times), 3),
             ("test_accuracy", Math.Round(accuracy, 4)), ("params", model.ParameterCount()), ("epochs", epochs),
-            ("epoch_seconds", times.Select(t => Math.Round(t, 3)).ToArray()));
+            ("epoch_seconds", times.Select(t => Math.Round(t, 3)).ToArray()),
+            ("bytes_allocated_per_step", Math.Round(allocation.BytesPerStep)), ("gen2_collections", allocation.Gen2Collections));
+    }
+
+    /// <summary>
+    /// Managed bytes allocated per training step on all threads (<see cref="GC.GetTotalAllocatedBytes"/>, precise) over the
+    /// epochs after the first (warm-up), and the gen-2 collections meanwhile.
+    /// </summary>
+    private sealed class AllocationCounter : Callback
+    {
+        private long _startBytes, _steps;
+        private int _startGen2, _epoch;
+
+        public double BytesPerStep { get; private set; } = double.NaN;
+
+        public int Gen2Collections { get; private set; }
+
+        public override void OnEpochBegin(TrainingContext context)
+        {
+            if (++_epoch != 2) return;
+            _startBytes = GC.GetTotalAllocatedBytes(precise: true);
+            _startGen2 = GC.CollectionCount(2);
+        }
+
+        public override void OnBatchEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs)
+        {
+            if (_epoch >= 2) _steps++;
+        }
+
+        public override void OnTrainEnd(TrainingContext context)
+        {
+            if (_steps == 0) return;
+            BytesPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - _startBytes) / _steps;
+            Gen2Collections = GC.CollectionCount(2) - _startGen2;
+        }
     }
 }

@@ -22,10 +22,17 @@ internal static class W5GptMini
         var data = new Generator(1);
         var times = new List<double>();
         double loss = 0;
+        long startBytes = 0;
+        int startGen2 = 0;
         for (int i = 0; i < warmup + steps; i++)
         {
             Tensor x = Tensor.RandInt(0, options.VocabSize, [batch, ctx], data);
             Tensor y = Tensor.RandInt(0, options.VocabSize, [batch, ctx], data);
+            if (i == warmup)
+            {
+                startBytes = GC.GetTotalAllocatedBytes(precise: true);
+                startGen2 = GC.CollectionCount(2);
+            }
             var clock = Stopwatch.StartNew();
             optimizer.ZeroGrad();
             Tensor logits = model.Forward(x);
@@ -36,6 +43,9 @@ internal static class W5GptMini
             if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
         }
         double trainTps = batch * ctx / BenchOutput.Median(times);
+        // managed bytes allocated per step on all threads over the timed steps (the random batches included)
+        double bytesPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - startBytes) / steps;
+        int gen2 = GC.CollectionCount(2) - startGen2;
 
         long[] prompt = [0];
         var shift = GenerationOptions.Greedy; // ContextOverflow.Shift, the default
@@ -65,7 +75,8 @@ internal static class W5GptMini
 
         BenchOutput.Line(output, "W5", KernelThreads.Count, "train_tokens_per_sec", Math.Round(trainTps, 1),
             ("params", model.ParameterCount()), ("batch", batch), ("context", ctx), ("steps", steps), ("last_loss", Math.Round(loss, 4)),
-            ("step_seconds", times.Select(t => Math.Round(t, 4)).ToArray()));
+            ("step_seconds", times.Select(t => Math.Round(t, 4)).ToArray()),
+            ("bytes_allocated_per_step", Math.Round(bytesPerStep)), ("gen2_collections", gen2));
         BenchOutput.Line(output, "W5", KernelThreads.Count, "gen_tokens_per_sec", Math.Round(cached, 1),
             ("overflow", "shift"), ("gen_tokens_per_sec_no_cache", Math.Round(uncached, 1)), ("kv_speedup", Math.Round(cached / uncached, 2)), ("tokens", genTokens), ("batch", 1),
             ("slide_gen_tokens_per_sec", Math.Round(slideCached, 1)), ("slide_gen_tokens_per_sec_no_cache", Math.Round(slideUncached, 1)),
