@@ -79,16 +79,7 @@ public static class LstmCell
                     (dct * f).CopyTo(dc[j..]);
                 }
             }
-            for (; j < hid; j++)
-            {
-                T i = acts[j], f = acts[hid + j], g = acts[2 * hid + j], o = acts[3 * hid + j], tc = tanhC[j];
-                T dct = dc[j] + dh[j] * o * (T.One - tc * tc);
-                dGates[j] = dct * g * i * (T.One - i);
-                dGates[hid + j] = dct * cPrev[j] * f * (T.One - f);
-                dGates[2 * hid + j] = dct * i * (T.One - g * g);
-                dGates[3 * hid + j] = dh[j] * tc * o * (T.One - o);
-                dc[j] = dct * f;
-            }
+            for (; j < hid; j++) BackwardElement(acts, cPrev, dh, dc, dGates, j, tanhC[j]);
         }
         finally
         {
@@ -116,18 +107,21 @@ public static class LstmCell
     public static void BackwardReference<T>(ReadOnlySpan<T> acts, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> c, ReadOnlySpan<T> dh, Span<T> dc, Span<T> dGates)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int hid = c.Length;
-        for (int j = 0; j < hid; j++)
-        {
-            T i = acts[j], f = acts[hid + j], g = acts[2 * hid + j], o = acts[3 * hid + j];
-            T tc = T.Tanh(c[j]);
-            T dct = dc[j] + dh[j] * o * (T.One - tc * tc);
-            dGates[j] = dct * g * i * (T.One - i);
-            dGates[hid + j] = dct * cPrev[j] * f * (T.One - f);
-            dGates[2 * hid + j] = dct * i * (T.One - g * g);
-            dGates[3 * hid + j] = dh[j] * tc * o * (T.One - o);
-            dc[j] = dct * f;
-        }
+        for (int j = 0; j < c.Length; j++) BackwardElement(acts, cPrev, dh, dc, dGates, j, T.Tanh(c[j]));
+    }
+
+    /// <summary>Element j of the backward, given tanh(c_j).</summary>
+    private static void BackwardElement<T>(ReadOnlySpan<T> acts, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> dh, Span<T> dc, Span<T> dGates, int j, T tc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hid = dc.Length;
+        T i = acts[j], f = acts[hid + j], g = acts[2 * hid + j], o = acts[3 * hid + j];
+        T dct = dc[j] + dh[j] * o * (T.One - tc * tc);
+        dGates[j] = dct * g * i * (T.One - i);
+        dGates[hid + j] = dct * cPrev[j] * f * (T.One - f);
+        dGates[2 * hid + j] = dct * i * (T.One - g * g);
+        dGates[3 * hid + j] = dh[j] * tc * o * (T.One - o);
+        dc[j] = dct * f;
     }
 
     private static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));

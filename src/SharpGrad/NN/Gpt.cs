@@ -133,7 +133,7 @@ public sealed class Gpt : Module, ILanguageModel
                     }
                     from = windowStart + cache.Length; // only the tokens the cache has not seen
                 }
-                Tensor hidden = Hidden(Ids(tokens, from, tokens.Count - from), cache);
+                Tensor hidden = Hidden(TokenWindow.Ids(tokens, from, tokens.Count - from), cache);
                 Tensor logits = Head(hidden.Narrow(1, hidden.Shape[1] - 1, 1)); // (1, 1, V): only the last position is needed
                 tokens.Add(options.Sample(logits.Contiguous().ToArray(), generator));
             }
@@ -143,13 +143,6 @@ public sealed class Gpt : Module, ILanguageModel
             Train(wasTraining);
         }
         return [.. tokens];
-    }
-
-    private static Tensor Ids(List<long> tokens, int from, int count)
-    {
-        var data = new long[count];
-        for (int i = 0; i < count; i++) data[i] = tokens[from + i];
-        return Tensor.FromArray(data, 1, count);
     }
 
     /// <inheritdoc/>

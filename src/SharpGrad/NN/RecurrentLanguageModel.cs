@@ -155,12 +155,12 @@ public sealed class RecurrentLanguageModel : Module, ILanguageModel
                 Tensor logits;
                 if (useCache)
                 {
-                    (logits, state) = Forward(Ids(tokens, fed, tokens.Count - fed), state);
+                    (logits, state) = Forward(TokenWindow.Ids(tokens, fed, tokens.Count - fed), state);
                     fed = tokens.Count;
                 }
                 else
                 {
-                    logits = Forward(Ids(tokens, 0, tokens.Count), null).Logits;
+                    logits = Forward(TokenWindow.Ids(tokens, 0, tokens.Count), null).Logits;
                 }
 
                 int t = logits.Shape[1];
@@ -174,13 +174,6 @@ public sealed class RecurrentLanguageModel : Module, ILanguageModel
         }
 
         return [.. tokens];
-    }
-
-    private static Tensor Ids(List<long> tokens, int from, int count)
-    {
-        var data = new long[count];
-        for (int i = 0; i < count; i++) data[i] = tokens[from + i];
-        return Tensor.FromArray(data, 1, count);
     }
 
     /// <inheritdoc/>
