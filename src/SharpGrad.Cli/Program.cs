@@ -16,6 +16,7 @@ var root = new RootCommand("sharpgrad — train, check and benchmark neural netw
 // --threads N on any command: how many threads the kernels may use (results do not depend on it)
 var threads = new Option<int?>("--threads") { Description = "Threads the kernels may use (1 … number of cores; default: all cores). Results are identical for any value.", Recursive = true };
 root.Options.Add(threads);
+root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));
 var parsed = root.Parse(args);
 if (parsed.GetValue(threads) is int count)
 {
@@ -26,5 +27,4 @@ if (parsed.GetValue(threads) is int count)
     }
     SharpGrad.Kernels.KernelThreads.Count = count;
 }
-root.SetAction(_ => TrainCommand.Run(SeedMlpRecipe.RecipeName, new RecipeOptions(), null, Console.Out, Console.Error));
 return parsed.Invoke();
