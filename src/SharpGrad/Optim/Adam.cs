@@ -106,12 +106,36 @@ public class Adam : Optimizer
                     Eps: Eps);
                 Tensor m = state["exp_avg"], v = state["exp_avg_sq"];
                 Tensor? vmax = AmsGrad ? state["max_exp_avg_sq"] : null;
-                if (p.DType == DType.Float32)
+                if (p.DType == DType.Float32 && !AmsGrad && p.Numel >= ParallelThreshold)
+                    UpdateInParallel(p, g, m, v, c);
+                else if (p.DType == DType.Float32)
                     Update(p.Span<float>(), g.Span<float>(), m.Span<float>(), v.Span<float>(), vmax is null ? default : vmax.Span<float>(), AmsGrad, c);
                 else
                     Update(p.Span<double>(), g.Span<double>(), m.Span<double>(), v.Span<double>(), vmax is null ? default : vmax.Span<double>(), AmsGrad, c);
                 Touched(p);
             }
+        }
+    }
+
+    // Parameters of at least this many elements are updated in fixed chunks on the kernel threads (the update is
+    // elementwise, so the result does not depend on the thread count).
+    private const int ParallelThreshold = 1 << 16, ChunkSize = 1 << 14;
+
+    private static void UpdateInParallel(Tensor p, Tensor g, Tensor m, Tensor v, in Coefficients c)
+    {
+        var job = new UpdateJob(p, g, m, v, c);
+        Kernels.KernelThreads.Run(job, (p.Numel + ChunkSize - 1) / ChunkSize, Kernels.KernelThreads.Count);
+    }
+
+    private sealed class UpdateJob(Tensor p, Tensor g, Tensor m, Tensor v, Coefficients c) : Kernels.KernelThreads.Job
+    {
+        private readonly Coefficients _c = c;
+
+        internal override void RunPart(int part)
+        {
+            int start = part * ChunkSize, count = Math.Min(ChunkSize, p.Numel - start);
+            Update(p.Span<float>().Slice(start, count), g.Span<float>().Slice(start, count), m.Span<float>().Slice(start, count),
+                v.Span<float>().Slice(start, count), default, amsgrad: false, _c);
         }
     }
 
