@@ -29,8 +29,8 @@ public static partial class Functional
         // the kernel reads whole arrays: a dense copy unless qkv already owns exactly its storage
         Tensor x = qkv.IsContiguous && qkv.Offset == 0 && qkv.Storage.Data.Length == qkv.Numel ? qkv : qkv.CopyRaw();
         DType dtype = qkv.DType;
-        Tensor y = new Tensor(Storage.Allocate(dtype, b * t * c), [b, t, c]);
-        Tensor probs = new Tensor(Storage.Allocate(dtype, b * heads * t * t), [b, heads, t, t]);
+        Tensor y = new Tensor(Storage.AllocateUninitialized(dtype, b * t * c), [b, t, c]);
+        Tensor probs = new Tensor(Storage.AllocateUninitialized(dtype, b * heads * t * t), [b, heads, t, t]);
         if (dtype == DType.Float32)
             CausalAttention.Forward((float[])x.Storage.Data, (float[])y.Storage.Data, (float[])probs.Storage.Data, b, t, heads, hs, (float)s);
         else
@@ -38,7 +38,7 @@ public static partial class Functional
         return y.Record("CausalSelfAttentionBackward", [qkv], gy =>
         {
             Tensor g = gy.IsContiguous && gy.Offset == 0 && gy.Storage.Data.Length == gy.Numel ? gy : gy.CopyRaw();
-            Tensor dqkv = new Tensor(Storage.Allocate(dtype, b * t * 3 * c), [b, t, 3 * c]);
+            Tensor dqkv = new Tensor(Storage.AllocateUninitialized(dtype, b * t * 3 * c), [b, t, 3 * c]);
             if (dtype == DType.Float32)
                 CausalAttention.Backward((float[])x.Storage.Data, (float[])probs.Storage.Data, (float[])g.Storage.Data, (float[])dqkv.Storage.Data, b, t, heads, hs, (float)s);
             else
@@ -67,7 +67,7 @@ public static partial class Functional
         if (!Autograd.IsGradEnabled || !qkv.RequiresGrad)
         {
             Tensor x = qkv.IsContiguous && qkv.Offset == 0 && qkv.Storage.Data.Length == qkv.Numel ? qkv : qkv.CopyRaw();
-            var y = new Tensor(Storage.Allocate(qkv.DType, b * t * c), [b, t, c]);
+            var y = new Tensor(Storage.AllocateUninitialized(qkv.DType, b * t * c), [b, t, c]);
             if (qkv.DType == DType.Float32)
                 CausalAttention.ForwardCached((float[])x.Storage.Data, (float[])keys.Storage.Data, (float[])values.Storage.Data, (float[])y.Storage.Data, b, t, start, capacity, heads, hs, (float)scale);
             else

@@ -43,7 +43,7 @@ public partial class Tensor
     {
         Tensor xc = x.ContiguousRaw();
         Tensor gd = g.DType == x.DType ? g.ContiguousRaw() : g.To(x.DType).ContiguousRaw();
-        var dx = new Tensor(Storage.Allocate(x.DType, x.Numel), x.ShapeArray);
+        var dx = new Tensor(Storage.AllocateUninitialized(x.DType, x.Numel), x.ShapeArray);
         if (x.DType == DType.Float32) ActivationBackward.Relu(gd.Span<float>(), xc.Span<float>(), dx.Span<float>());
         else ActivationBackward.Relu(gd.Span<double>(), xc.Span<double>(), dx.Span<double>());
         return dx;
@@ -53,7 +53,7 @@ public partial class Tensor
     private static Tensor ActivationGrad(Tensor g, Tensor y, bool tanh)
     {
         Tensor gd = g.DType == y.DType ? g.ContiguousRaw() : g.To(y.DType).ContiguousRaw();
-        var dx = new Tensor(Storage.Allocate(y.DType, y.Numel), y.ShapeArray);
+        var dx = new Tensor(Storage.AllocateUninitialized(y.DType, y.Numel), y.ShapeArray);
         if (y.DType == DType.Float32)
         {
             if (tanh) ActivationBackward.Tanh<float>(gd.Span<float>(), y.Span<float>(), dx.Span<float>());

@@ -38,7 +38,7 @@ public partial class Tensor
     {
         (a, b) = Promote(a, b, op);
         int[] shape = SharpGrad.Shape.Broadcast(a._shape, b._shape, op);
-        var result = new Tensor(Storage.Allocate(a.DType, SharpGrad.Shape.Numel(shape)), shape);
+        var result = new Tensor(Storage.AllocateUninitialized(a.DType, SharpGrad.Shape.Numel(shape)), shape); // the kernel writes every element
         int[] sa = a.BroadcastStrides(shape), sb = b.BroadcastStrides(shape);
         if (a.DType == DType.Float32)
             RunBinary(kind, (float[])a.Storage.Data, a.Offset, sa, (float[])b.Storage.Data, b.Offset, sb, shape, result.Span<float>());
@@ -73,7 +73,7 @@ public partial class Tensor
     {
         RequireFloating(op);
         var src = ContiguousRaw();
-        var result = new Tensor(Storage.Allocate(DType, Numel), (int[])_shape.Clone());
+        var result = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone()); // written in full
         if (DType == DType.Float32) Unary.Apply(kind, src.Span<float>(), result.Span<float>(), p, q);
         else Unary.Apply(kind, src.Span<double>(), result.Span<double>(), p, q);
         return result;
@@ -82,7 +82,7 @@ public partial class Tensor
     /// <summary>A dense copy in new storage, always, without recording a graph node.</summary>
     internal Tensor CopyRaw()
     {
-        var result = new Tensor(Storage.Allocate(DType, Numel), (int[])_shape.Clone());
+        var result = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone()); // the strided copy writes every element
         CopyInto(result);
         return result;
     }
@@ -91,7 +91,7 @@ public partial class Tensor
     internal Tensor ContiguousRaw()
     {
         if (IsContiguous) return this;
-        var result = new Tensor(Storage.Allocate(DType, Numel), (int[])_shape.Clone());
+        var result = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone()); // the strided copy writes every element
         CopyInto(result);
         return result;
     }

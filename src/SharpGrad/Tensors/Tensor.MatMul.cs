@@ -36,7 +36,7 @@ public partial class Tensor
     /// </summary>
     private static Tensor LinearFewRows(Tensor x, Tensor weight, int rows, int inFeatures, int outFeatures)
     {
-        var y = new Tensor(Storage.Allocate(DType.Float32, rows * outFeatures), [rows, outFeatures]);
+        var y = new Tensor(Storage.AllocateUninitialized(DType.Float32, rows * outFeatures), [rows, outFeatures]);
         var job = new FewRowsJob((float[])x.Storage.Data, x.Offset, (float[])weight.Storage.Data, weight.Offset, (float[])y.Storage.Data, rows, inFeatures, outFeatures);
         int parts = (int)Math.Min(16, Math.Max(1, (long)outFeatures * inFeatures / 32768));
         job.Step = (outFeatures + parts - 1) / parts;
