@@ -104,45 +104,27 @@ public sealed class Gpt : Module, ILanguageModel
     public long[] Generate(IReadOnlyList<long> promptIds, int maxNewTokens, GenerationOptions? options = null, bool useKvCache = true,
         Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(promptIds);
-        if (promptIds.Count == 0) throw new ArgumentException("Gpt.Generate: the prompt must have at least one token.", nameof(promptIds));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        options ??= GenerationOptions.Greedy;
-        generator ??= new Generator(options.Seed);
-        var tokens = new List<long>(promptIds);
-        bool wasTraining = Training;
-        Eval();
-        try
+        int ctx = Options.ContextLength, keep = Math.Max(1, ctx / 2);
+        KvCache? cache = useKvCache ? new KvCache(Options.Layers) : null;
+        int windowStart = Math.Max(0, (promptIds?.Count ?? 0) - ctx);
+        int cachedStart = -1; // the window start the cache was filled from
+        return TokenWindow.Generate(this, "Gpt.Generate", promptIds!, maxNewTokens, options, generator, (tokens, o) =>
         {
-            using var _ = Autograd.NoGrad();
-            int ctx = Options.ContextLength, keep = Math.Max(1, ctx / 2);
-            KvCache? cache = useKvCache ? new KvCache(Options.Layers) : null;
-            int windowStart = Math.Max(0, tokens.Count - ctx);
-            int cachedStart = -1; // the window start the cache was filled from
-            for (int step = 0; step < maxNewTokens; step++)
+            if (tokens.Count - windowStart > ctx)
+                windowStart = o.Overflow == ContextOverflow.Slide ? tokens.Count - ctx : tokens.Count - keep;
+            int from = windowStart;
+            if (cache is not null)
             {
-                if (tokens.Count - windowStart > ctx)
-                    windowStart = options.Overflow == ContextOverflow.Slide ? tokens.Count - ctx : tokens.Count - keep;
-                int from = windowStart;
-                if (cache is not null)
+                if (cachedStart != windowStart)
                 {
-                    if (cachedStart != windowStart)
-                    {
-                        cache.Clear();
-                        cachedStart = windowStart;
-                    }
-                    from = windowStart + cache.Length; // only the tokens the cache has not seen
+                    cache.Clear();
+                    cachedStart = windowStart;
                 }
-                Tensor hidden = Hidden(TokenWindow.Ids(tokens, from, tokens.Count - from), cache);
-                Tensor logits = Head(hidden.Narrow(1, hidden.Shape[1] - 1, 1)); // (1, 1, V): only the last position is needed
-                tokens.Add(options.Sample(logits.Contiguous().ToArray(), generator));
+                from = windowStart + cache.Length; // only the tokens the cache has not seen
             }
-        }
-        finally
-        {
-            Train(wasTraining);
-        }
-        return [.. tokens];
+            Tensor hidden = Hidden(TokenWindow.Ids(tokens, from, tokens.Count - from), cache);
+            return Head(hidden.Narrow(1, hidden.Shape[1] - 1, 1)).Contiguous().ToArray(); // (1, 1, V): only the last position is needed
+        });
     }
 
     /// <inheritdoc/>

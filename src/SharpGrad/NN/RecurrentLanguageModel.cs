@@ -137,43 +137,22 @@ public sealed class RecurrentLanguageModel : Module, ILanguageModel
     /// <returns>The prompt followed by the generated tokens.</returns>
     public long[] Generate(IReadOnlyList<long> promptIds, int maxNewTokens, GenerationOptions? options = null, bool useCache = true, Generator? generator = null)
     {
-        ArgumentNullException.ThrowIfNull(promptIds);
-        if (promptIds.Count == 0) throw new ArgumentException("RecurrentLanguageModel.Generate: the prompt must have at least one token.", nameof(promptIds));
-        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        options ??= GenerationOptions.Greedy;
-        generator ??= new Generator(options.Seed);
-        var tokens = new List<long>(promptIds);
-        bool wasTraining = Training;
-        Eval();
-        try
+        RecurrentState? state = null;
+        int fed = 0; // tokens already folded into the state
+        return TokenWindow.Generate(this, "RecurrentLanguageModel.Generate", promptIds, maxNewTokens, options, generator, (tokens, _) =>
         {
-            using var _ = Autograd.NoGrad();
-            RecurrentState? state = null;
-            int fed = 0; // tokens already folded into the state
-            for (int step = 0; step < maxNewTokens; step++)
+            Tensor logits;
+            if (useCache)
             {
-                Tensor logits;
-                if (useCache)
-                {
-                    (logits, state) = Forward(TokenWindow.Ids(tokens, fed, tokens.Count - fed), state);
-                    fed = tokens.Count;
-                }
-                else
-                {
-                    logits = Forward(TokenWindow.Ids(tokens, 0, tokens.Count), null).Logits;
-                }
-
-                int t = logits.Shape[1];
-                float[] last = logits.Narrow(1, t - 1, 1).Contiguous().ToArray();
-                tokens.Add(options.Sample(last, generator));
+                (logits, state) = Forward(TokenWindow.Ids(tokens, fed, tokens.Count - fed), state);
+                fed = tokens.Count;
             }
-        }
-        finally
-        {
-            Train(wasTraining);
-        }
-
-        return [.. tokens];
+            else
+            {
+                logits = Forward(TokenWindow.Ids(tokens, 0, tokens.Count), null).Logits;
+            }
+            return logits.Narrow(1, logits.Shape[1] - 1, 1).Contiguous().ToArray();
+        });
     }
 
     /// <inheritdoc/>
