@@ -18,14 +18,9 @@ public class TorchAttentionFixtureTests
     private const double Tol = 1e-5;
     private static readonly Lazy<JsonElement> Fixture = new(() => FixtureSupport.Load("torch_attention.json"));
 
-    private static Tensor Load(JsonElement e) =>
-        Tensor.FromArray(e.GetProperty("values").Doubles().Select(v => (float)v).ToArray(), e.GetProperty("shape").Ints());
+    private static Tensor Load(JsonElement e) => FixtureSupport.Float32Tensor(e);
 
-    private static void Match(JsonElement expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.GetProperty("shape").Ints(), actual.ShapeArray);
-        FixtureSupport.Close(expected.GetProperty("values").Doubles(), actual.To(DType.Float64).ToArray<double>(), Tol, what);
-    }
+    private static void Match(JsonElement expected, Tensor actual, string what) => FixtureSupport.MatchTensor(expected, actual, Tol, what);
 
     /// <summary>
     /// A stored 0/1 mask (1 = masked). "bool" gives the 0/1 Int64 tensor; "float" gives PyTorch's additive form, 0 where

@@ -15,44 +15,15 @@ public class TorchLayerFixtureTests
     private static readonly Lazy<JsonElement> Fixture = new(() => FixtureSupport.Load("torch_layers.json"));
     private static JsonElement Root => Fixture.Value;
 
-    private static Tensor Load(JsonElement e) =>
-        Tensor.FromArray(e.GetProperty("values").Doubles().Select(v => (float)v).ToArray(), e.GetProperty("shape").Ints());
+    private static Tensor Load(JsonElement e) => FixtureSupport.Float32Tensor(e);
 
-    private static void Match(JsonElement expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.GetProperty("shape").Ints(), actual.ShapeArray);
-        FixtureSupport.Close(expected.GetProperty("values").Doubles(), actual.To(DType.Float64).ToArray<double>(), Tol, what);
-    }
+    private static void Match(JsonElement expected, Tensor actual, string what) => FixtureSupport.MatchTensor(expected, actual, Tol, what);
 
     [Fact]
     public void BatchNorm1dTrainThenEval()
     {
         foreach (var c in Root.GetProperty("batchnorm1d").EnumerateArray())
-        {
-            string name = c.GetProperty("name").GetString()!;
-            var bn = new BatchNorm1d(c.GetProperty("num_features").GetInt32(), momentum: c.GetProperty("momentum").GetDouble());
-            using (Autograd.NoGrad())
-            {
-                bn.Weight!.CopyFrom(Load(c.GetProperty("weight")));
-                bn.Bias!.CopyFrom(Load(c.GetProperty("bias")));
-            }
-            foreach (var step in c.GetProperty("train_steps").EnumerateArray())
-            {
-                bn.ZeroGrad();
-                var x = Load(step.GetProperty("x")).RequiresGrad_();
-                var y = bn.Forward(x);
-                Match(step.GetProperty("y"), y, name + " y");
-                (y * Load(step.GetProperty("w"))).Sum().Backward();
-                Match(step.GetProperty("grad_x"), x.Grad!, name + " grad_x");
-                Match(step.GetProperty("grad_weight"), bn.Weight!.Grad!, name + " grad_weight");
-                Match(step.GetProperty("grad_bias"), bn.Bias!.Grad!, name + " grad_bias");
-                Match(step.GetProperty("running_mean"), bn.RunningMean!, name + " running_mean");
-                Match(step.GetProperty("running_var"), bn.RunningVar!, name + " running_var");
-                Assert.Equal(step.GetProperty("num_batches_tracked").GetInt64(), (long)bn.NumBatchesTracked!.Item());
-            }
-            bn.Eval();
-            Match(c.GetProperty("eval_y"), bn.Forward(Load(c.GetProperty("eval_x"))), name + " eval y");
-        }
+            FixtureSupport.CheckBatchNormCase(c, new BatchNorm1d(c.GetProperty("num_features").GetInt32(), momentum: c.GetProperty("momentum").GetDouble()), Tol);
     }
 
     [Fact]

@@ -14,14 +14,9 @@ public class TorchRnnFixtureTests
     private const double Tol = 1e-4;
     private static readonly Lazy<JsonElement> Fixture = new(() => FixtureSupport.Load("torch_rnn.json"));
 
-    private static Tensor Load(JsonElement e) =>
-        Tensor.FromArray(e.GetProperty("values").Doubles().Select(v => (float)v).ToArray(), e.GetProperty("shape").Ints());
+    private static Tensor Load(JsonElement e) => FixtureSupport.Float32Tensor(e);
 
-    private static void Match(JsonElement expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.GetProperty("shape").Ints(), actual.ShapeArray);
-        FixtureSupport.Close(expected.GetProperty("values").Doubles(), actual.To(DType.Float64).ToArray<double>(), Tol, what);
-    }
+    private static void Match(JsonElement expected, Tensor actual, string what) => FixtureSupport.MatchTensor(expected, actual, Tol, what);
 
     public static TheoryData<string> Names()
     {
