@@ -200,20 +200,30 @@ internal static class Pool2d
                 we = Math.Min(we, g.W);
                 int divisor = countIncludePad ? poolH * poolW : (he - hs) * (we - ws);
                 T div = T.CreateChecked(Math.Max(divisor, 1));
-                if (!backward)
-                {
-                    T sum = T.Zero;
-                    for (int ih = hs; ih < he; ih++)
-                        for (int iw = ws; iw < we; iw++) sum += src[ih * g.W + iw];
-                    dst[i * g.OW + j] = sum / div;
-                }
-                else
-                {
-                    T d = src[i * g.OW + j] / div;
-                    for (int ih = hs; ih < he; ih++)
-                        for (int iw = ws; iw < we; iw++) dst[ih * g.W + iw] += d;
-                }
+                AverageWindow(src, dst, backward, g, i * g.OW + j, hs, he, ws, we, div);
             }
+        }
+    }
+
+    /// <summary>
+    /// One output of an average pool over input rows hs…he−1 and columns ws…we−1: forward, the window's sum divided by
+    /// <paramref name="div"/>; backward, the output gradient divided by <paramref name="div"/> added to every input of the window.
+    /// </summary>
+    private static void AverageWindow<T>(ReadOnlySpan<T> src, Span<T> dst, bool backward, in Pool2dGeometry g, int output, int hs, int he, int ws, int we, T div)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!backward)
+        {
+            T sum = T.Zero;
+            for (int ih = hs; ih < he; ih++)
+                for (int iw = ws; iw < we; iw++) sum += src[ih * g.W + iw];
+            dst[output] = sum / div;
+        }
+        else
+        {
+            T d = src[output] / div;
+            for (int ih = hs; ih < he; ih++)
+                for (int iw = ws; iw < we; iw++) dst[ih * g.W + iw] += d;
         }
     }
 
@@ -227,19 +237,7 @@ internal static class Pool2d
             {
                 int ws = j * g.W / g.OW, we = ((j + 1) * g.W + g.OW - 1) / g.OW;
                 T div = T.CreateChecked((he - hs) * (we - ws));
-                if (!backward)
-                {
-                    T sum = T.Zero;
-                    for (int ih = hs; ih < he; ih++)
-                        for (int iw = ws; iw < we; iw++) sum += src[ih * g.W + iw];
-                    dst[i * g.OW + j] = sum / div;
-                }
-                else
-                {
-                    T d = src[i * g.OW + j] / div;
-                    for (int ih = hs; ih < he; ih++)
-                        for (int iw = ws; iw < we; iw++) dst[ih * g.W + iw] += d;
-                }
+                AverageWindow(src, dst, backward, g, i * g.OW + j, hs, he, ws, we, div);
             }
         }
     }
