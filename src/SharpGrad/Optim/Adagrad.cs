@@ -67,23 +67,12 @@ public sealed class Adagrad : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(ParamGroup group, Tensor p, ParamState state, Tensor g)
     {
-        using var _ = Autograd.NoGrad();
-        foreach (var group in ParamGroups)
-        {
-            for (int k = 0; k < group.Params.Count; k++)
-            {
-                Tensor p = group.Params[k];
-                if (p.Grad is null) continue;
-                var (state, g) = BeginUpdate(group.FirstIndex + k);
-                double clr = group.LearningRate / (1 + (state.Step - 1) * LrDecay);
-                Tensor sum = state["sum"];
-                if (p.DType == DType.Float32) Update(p.Span<float>(), g.Span<float>(), sum.Span<float>(), clr, group.WeightDecay, Eps);
-                else Update(p.Span<double>(), g.Span<double>(), sum.Span<double>(), clr, group.WeightDecay, Eps);
-                Touched(p);
-            }
-        }
+        double clr = group.LearningRate / (1 + (state.Step - 1) * LrDecay);
+        Tensor sum = state["sum"];
+        if (p.DType == DType.Float32) Update(p.Span<float>(), g.Span<float>(), sum.Span<float>(), clr, group.WeightDecay, Eps);
+        else Update(p.Span<double>(), g.Span<double>(), sum.Span<double>(), clr, group.WeightDecay, Eps);
     }
 
     private static void Update<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> sum, double clr, double weightDecay, double eps)

@@ -85,36 +85,24 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(ParamGroup group, Tensor p, ParamState state, Tensor g)
     {
-        using var _ = Autograd.NoGrad();
-        foreach (var group in ParamGroups)
-        {
-            double lr = group.LearningRate, wd = group.WeightDecay;
-            for (int k = 0; k < group.Params.Count; k++)
-            {
-                Tensor p = group.Params[k];
-                if (p.Grad is null) continue;
-                var (state, g) = BeginUpdate(group.FirstIndex + k);
-                double t = state.Step;
-                var c = new Coefficients(
-                    L2: _decoupled ? 0 : wd,
-                    Shrink: _decoupled ? 1 - lr * wd : 1,
-                    Beta1: Beta1, Beta2: Beta2,
-                    StepSize: lr / (1 - Math.Pow(Beta1, t)),
-                    BiasCorrection2Sqrt: Math.Sqrt(1 - Math.Pow(Beta2, t)),
-                    Eps: Eps);
-                Tensor m = state["exp_avg"], v = state["exp_avg_sq"];
-                Tensor? vmax = AmsGrad ? state["max_exp_avg_sq"] : null;
-                if (p.DType == DType.Float32 && !AmsGrad && p.Numel >= ParallelThreshold)
-                    UpdateInParallel(p, g, m, v, c);
-                else if (p.DType == DType.Float32)
-                    Update(p.Span<float>(), g.Span<float>(), m.Span<float>(), v.Span<float>(), vmax is null ? default : vmax.Span<float>(), AmsGrad, c);
-                else
-                    Update(p.Span<double>(), g.Span<double>(), m.Span<double>(), v.Span<double>(), vmax is null ? default : vmax.Span<double>(), AmsGrad, c);
-                Touched(p);
-            }
-        }
+        double lr = group.LearningRate, wd = group.WeightDecay, t = state.Step;
+        var c = new Coefficients(
+            L2: _decoupled ? 0 : wd,
+            Shrink: _decoupled ? 1 - lr * wd : 1,
+            Beta1: Beta1, Beta2: Beta2,
+            StepSize: lr / (1 - Math.Pow(Beta1, t)),
+            BiasCorrection2Sqrt: Math.Sqrt(1 - Math.Pow(Beta2, t)),
+            Eps: Eps);
+        Tensor m = state["exp_avg"], v = state["exp_avg_sq"];
+        Tensor? vmax = AmsGrad ? state["max_exp_avg_sq"] : null;
+        if (p.DType == DType.Float32 && !AmsGrad && p.Numel >= ParallelThreshold)
+            UpdateInParallel(p, g, m, v, c);
+        else if (p.DType == DType.Float32)
+            Update(p.Span<float>(), g.Span<float>(), m.Span<float>(), v.Span<float>(), vmax is null ? default : vmax.Span<float>(), AmsGrad, c);
+        else
+            Update(p.Span<double>(), g.Span<double>(), m.Span<double>(), v.Span<double>(), vmax is null ? default : vmax.Span<double>(), AmsGrad, c);
     }
 
     // Parameters of at least this many elements are updated in fixed chunks on the kernel threads (the update is

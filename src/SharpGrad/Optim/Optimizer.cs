@@ -101,8 +101,25 @@ public abstract class Optimizer
         foreach (var g in _groups) g.LearningRate = g.InitialLearningRate * factor;
     }
 
-    /// <summary>Performs one update of every parameter that has a gradient.</summary>
-    public abstract void Step();
+    /// <summary>
+    /// Performs one update of every parameter that has a gradient: under no-grad, group by group, each such parameter's
+    /// step count is advanced and <see cref="UpdateParameter"/> applies the optimizer's rule in place.
+    /// </summary>
+    public void Step()
+    {
+        using var _ = Autograd.NoGrad();
+        foreach (var group in _groups)
+        {
+            for (int k = 0; k < group.Params.Count; k++)
+            {
+                Tensor p = group.Params[k];
+                if (p.Grad is null) continue;
+                var (state, g) = BeginUpdate(group.FirstIndex + k);
+                UpdateParameter(group, p, state, g);
+                Touched(p);
+            }
+        }
+    }
 
     /// <summary>Clears the gradients of all parameters (sets them to null, like PyTorch's <c>set_to_none=True</c>).</summary>
     public void ZeroGrad()
@@ -156,6 +173,17 @@ public abstract class Optimizer
         s.Step++;
         return (s, g);
     }
+
+    /// <summary>
+    /// Applies the update rule to one parameter, in place, through its span. <paramref name="state"/> has already counted
+    /// this step (<see cref="ParamState.Step"/> is 1 on the first update); <paramref name="grad"/> is dense, with the
+    /// parameter's shape and dtype.
+    /// </summary>
+    /// <param name="group">The parameter's group (learning rate, weight decay).</param>
+    /// <param name="parameter">The parameter.</param>
+    /// <param name="state">Its state and buffers.</param>
+    /// <param name="grad">Its gradient.</param>
+    protected abstract void UpdateParameter(ParamGroup group, Tensor parameter, ParamState state, Tensor grad);
 
     /// <summary>Marks a tensor written through its span (so autograd notices the in-place change).</summary>
     private protected static void Touched(Tensor t) => t.Storage.Version++;

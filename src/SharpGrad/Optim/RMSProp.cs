@@ -81,27 +81,16 @@ public sealed class RMSProp : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(ParamGroup group, Tensor p, ParamState state, Tensor g)
     {
-        using var _ = Autograd.NoGrad();
-        foreach (var group in ParamGroups)
-        {
-            for (int k = 0; k < group.Params.Count; k++)
-            {
-                Tensor p = group.Params[k];
-                if (p.Grad is null) continue;
-                var (state, g) = BeginUpdate(group.FirstIndex + k);
-                Tensor v = state["square_avg"];
-                Tensor? buf = Momentum > 0 ? state["momentum_buffer"] : null, gAvg = Centered ? state["grad_avg"] : null;
-                if (p.DType == DType.Float32)
-                    Update(p.Span<float>(), g.Span<float>(), v.Span<float>(), buf is null ? default : buf.Span<float>(), gAvg is null ? default : gAvg.Span<float>(),
-                        group.LearningRate, group.WeightDecay, Alpha, Eps, Momentum, Centered);
-                else
-                    Update(p.Span<double>(), g.Span<double>(), v.Span<double>(), buf is null ? default : buf.Span<double>(), gAvg is null ? default : gAvg.Span<double>(),
-                        group.LearningRate, group.WeightDecay, Alpha, Eps, Momentum, Centered);
-                Touched(p);
-            }
-        }
+        Tensor v = state["square_avg"];
+        Tensor? buf = Momentum > 0 ? state["momentum_buffer"] : null, gAvg = Centered ? state["grad_avg"] : null;
+        if (p.DType == DType.Float32)
+            Update(p.Span<float>(), g.Span<float>(), v.Span<float>(), buf is null ? default : buf.Span<float>(), gAvg is null ? default : gAvg.Span<float>(),
+                group.LearningRate, group.WeightDecay, Alpha, Eps, Momentum, Centered);
+        else
+            Update(p.Span<double>(), g.Span<double>(), v.Span<double>(), buf is null ? default : buf.Span<double>(), gAvg is null ? default : gAvg.Span<double>(),
+                group.LearningRate, group.WeightDecay, Alpha, Eps, Momentum, Centered);
     }
 
     private static void Update<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> v, Span<T> buf, Span<T> gAvg,

@@ -67,25 +67,14 @@ public sealed class SGD : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(ParamGroup group, Tensor p, ParamState state, Tensor g)
     {
-        using var _ = Autograd.NoGrad();
-        foreach (var group in ParamGroups)
-        {
-            for (int k = 0; k < group.Params.Count; k++)
-            {
-                Tensor p = group.Params[k];
-                if (p.Grad is null) continue;
-                var (state, g) = BeginUpdate(group.FirstIndex + k);
-                Tensor? buf = Momentum != 0 ? state["momentum_buffer"] : null;
-                bool first = state.Step == 1;
-                if (p.DType == DType.Float32)
-                    Update(p.Span<float>(), g.Span<float>(), buf is null ? default : buf.Span<float>(), first, group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov);
-                else
-                    Update(p.Span<double>(), g.Span<double>(), buf is null ? default : buf.Span<double>(), first, group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov);
-                Touched(p);
-            }
-        }
+        Tensor? buf = Momentum != 0 ? state["momentum_buffer"] : null;
+        bool first = state.Step == 1;
+        if (p.DType == DType.Float32)
+            Update(p.Span<float>(), g.Span<float>(), buf is null ? default : buf.Span<float>(), first, group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov);
+        else
+            Update(p.Span<double>(), g.Span<double>(), buf is null ? default : buf.Span<double>(), first, group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov);
     }
 
     private static void Update<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> buf, bool first, double lr, double weightDecay, double momentum, double dampening, bool nesterov)
