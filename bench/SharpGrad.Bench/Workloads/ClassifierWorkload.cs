@@ -22,7 +22,9 @@ internal static class ClassifierWorkload
         BenchOutput.Line(output, workload, KernelThreads.Count, "sec_per_epoch", Math.Round(BenchOutput.Median(times), 3),
             ("test_accuracy", Math.Round(accuracy, 4)), ("params", model.ParameterCount()), ("epochs", epochs),
             ("epoch_seconds", times.Select(t => Math.Round(t, 3)).ToArray()),
-            ("bytes_allocated_per_step", Math.Round(allocation.BytesPerStep)), ("gen2_collections", allocation.Gen2Collections));
+            // with a single epoch there is no steady state to count: -1
+            ("bytes_allocated_per_step", double.IsNaN(allocation.BytesPerStep) ? -1 : Math.Round(allocation.BytesPerStep)),
+            ("gen2_collections", allocation.Gen2Collections));
     }
 
     /// <summary>
