@@ -26,8 +26,8 @@ public static partial class Functional
         qkv.RequireFloating("CausalSelfAttention");
         int b = qkv.Shape[0], t = qkv.Shape[1], c = qkv.Shape[2] / 3, hs = c / heads;
         double s = scale ?? 1.0 / Math.Sqrt(hs);
-        // the kernel reads whole arrays: a dense copy unless qkv already owns exactly its storage
-        Tensor x = qkv.IsContiguous && qkv.Offset == 0 && qkv.Storage.Data.Length == qkv.Numel ? qkv : qkv.CopyRaw();
+        // the kernel reads whole arrays
+        Tensor x = qkv.WholeStorageRaw();
         DType dtype = qkv.DType;
         Tensor y = new Tensor(Storage.AllocateUninitialized(dtype, b * t * c), [b, t, c]);
         Tensor probs = new Tensor(Storage.AllocateUninitialized(dtype, b * heads * t * t), [b, heads, t, t]);
@@ -37,7 +37,7 @@ public static partial class Functional
             CausalAttention.Forward((double[])x.Storage.Data, (double[])y.Storage.Data, (double[])probs.Storage.Data, b, t, heads, hs, s);
         return y.Record("CausalSelfAttentionBackward", [qkv], gy =>
         {
-            Tensor g = gy.IsContiguous && gy.Offset == 0 && gy.Storage.Data.Length == gy.Numel ? gy : gy.CopyRaw();
+            Tensor g = gy.WholeStorageRaw();
             Tensor dqkv = new Tensor(Storage.AllocateUninitialized(dtype, b * t * 3 * c), [b, t, 3 * c]);
             if (dtype == DType.Float32)
                 CausalAttention.Backward((float[])x.Storage.Data, (float[])probs.Storage.Data, (float[])g.Storage.Data, (float[])dqkv.Storage.Data, b, t, heads, hs, (float)s);
@@ -66,7 +66,7 @@ public static partial class Functional
         double scale = 1.0 / Math.Sqrt(hs);
         if (!Autograd.IsGradEnabled || !qkv.RequiresGrad)
         {
-            Tensor x = qkv.IsContiguous && qkv.Offset == 0 && qkv.Storage.Data.Length == qkv.Numel ? qkv : qkv.CopyRaw();
+            Tensor x = qkv.WholeStorageRaw();
             var y = new Tensor(Storage.AllocateUninitialized(qkv.DType, b * t * c), [b, t, c]);
             if (qkv.DType == DType.Float32)
                 CausalAttention.ForwardCached((float[])x.Storage.Data, (float[])keys.Storage.Data, (float[])values.Storage.Data, (float[])y.Storage.Data, b, t, start, capacity, heads, hs, (float)scale);

@@ -87,6 +87,12 @@ public partial class Tensor
         return result;
     }
 
+    /// <summary>
+    /// This tensor when it is dense and its storage array holds exactly its elements (so a kernel may take the whole array),
+    /// otherwise a dense copy that does; no graph node.
+    /// </summary>
+    internal Tensor WholeStorageRaw() => IsContiguous && Offset == 0 && Storage.Data.Length == Numel ? this : CopyRaw();
+
     /// <summary>A dense copy (or this tensor when already dense) without recording a graph node.</summary>
     internal Tensor ContiguousRaw()
     {

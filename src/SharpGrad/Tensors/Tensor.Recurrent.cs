@@ -61,7 +61,7 @@ public partial class Tensor
         // The projection is a fresh tensor made by the caller for this call alone (LSTM/LSTMCell: x·W_ihᵀ + b_ih, whose
         // backward does not read it), so its buffer becomes the saved gate activations instead of being copied (8 MB a
         // step for W4).
-        T[] xp = xpIn.IsContiguous && xpIn.Offset == 0 && xpIn.Storage.Data.Length == xpIn.Numel ? (T[])xpIn.Storage.Data : xpIn.ContiguousRaw().Span<T>().ToArray();
+        T[] xp = (T[])xpIn.WholeStorageRaw().Storage.Data;
         T[] w = wIn.ContiguousRaw().Span<T>().ToArray();
         T[]? b = bIn?.ContiguousRaw().Span<T>().ToArray();
         T[] h0 = h0In.ContiguousRaw().Span<T>().ToArray(), c0 = c0In.ContiguousRaw().Span<T>().ToArray();
