@@ -24,9 +24,10 @@ internal static class W4CharLstm
         var times = new List<double>();
         for (int s = 0; s < warmup + steps; s++)
         {
+            using var scope = TensorScope.Begin(); // as the training recipes do: each step reuses the previous step's tensor memory
             Tensor x = Tensor.RandInt(0, vocab, [batch, seq], gen), y = Tensor.RandInt(0, vocab, [batch * seq], gen);
             var sw = Stopwatch.StartNew();
-            opt.ZeroGrad();
+            opt.ZeroGrad(setToNone: false);
             Tensor logits = model.Forward(x).Reshape(-1, vocab);
             loss.Forward(logits, y).Backward();
             opt.Step();

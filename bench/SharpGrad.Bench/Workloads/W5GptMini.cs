@@ -26,6 +26,7 @@ internal static class W5GptMini
         int startGen2 = 0;
         for (int i = 0; i < warmup + steps; i++)
         {
+            using var scope = TensorScope.Begin(); // as the training recipes do: each step reuses the previous step's tensor memory
             Tensor x = Tensor.RandInt(0, options.VocabSize, [batch, ctx], data);
             Tensor y = Tensor.RandInt(0, options.VocabSize, [batch, ctx], data);
             if (i == warmup)
@@ -34,7 +35,7 @@ internal static class W5GptMini
                 startGen2 = GC.CollectionCount(2);
             }
             var clock = Stopwatch.StartNew();
-            optimizer.ZeroGrad();
+            optimizer.ZeroGrad(setToNone: false);
             Tensor logits = model.Forward(x);
             Tensor l = Losses.CrossEntropy(logits.View(batch * ctx, options.VocabSize), y.View(batch * ctx));
             l.Backward();

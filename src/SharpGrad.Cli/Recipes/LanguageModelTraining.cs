@@ -87,13 +87,17 @@ internal static class LanguageModelTraining
         while (clock.Elapsed.TotalSeconds < budget)
         {
             optimizer.LearningRate = run.LearningRate * plan.Factor(step, clock.Elapsed.TotalSeconds);
-            var (x, y) = train.SampleBatch(batchSize, random);
-            Tensor loss = Losses.CrossEntropy(model.Forward(x).Reshape(-1, vocab), y.Reshape(-1));
-            optimizer.ZeroGrad();
-            loss.Backward();
-            GradClip.ClipGradNorm(model.Parameters(), 1.0);
-            optimizer.Step();
-            double value = loss.Item();
+            double value;
+            using (TensorScope.Begin()) // the step's tensors reuse the previous step's memory
+            {
+                var (x, y) = train.SampleBatch(batchSize, random);
+                Tensor loss = Losses.CrossEntropy(model.Forward(x).Reshape(-1, vocab), y.Reshape(-1));
+                optimizer.ZeroGrad(setToNone: false);
+                loss.Backward();
+                GradClip.ClipGradNorm(model.Parameters(), 1.0);
+                optimizer.Step();
+                value = loss.Item();
+            }
             if (!double.IsFinite(value))
                 return new RecipeResult(model, history, new Dictionary<string, double> { ["train_loss"] = value }, StopReason: $"the loss became {value} at step {step + 1}", Diverged: true);
             lossSum += value;

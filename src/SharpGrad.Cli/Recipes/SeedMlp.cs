@@ -67,8 +67,9 @@ public sealed class SeedMlp
     /// <summary>One full-batch step: forward, MSE, backward, SGD update. Returns the loss before the update.</summary>
     public float Step()
     {
+        using var scope = TensorScope.Begin(); // this step's tensors reuse the previous step's memory
         Tensor loss = Losses.MseLoss(Model.Forward(Train.X), Train.Y);
-        _optimizer.ZeroGrad();
+        _optimizer.ZeroGrad(setToNone: false);
         loss.Backward();
         _optimizer.Step();
         return (float)loss.Item();

@@ -85,7 +85,13 @@ internal static class Engine
 
     private static void AccumulateLeaf(Tensor leaf, Tensor g)
     {
-        if (leaf.Grad is null) leaf.Grad = g.Clone();
+        if (leaf.Grad is null)
+        {
+            // A leaf's gradient outlives the step (it is read by the optimizer and may accumulate over several backward
+            // passes), so it is never taken from a TensorScope's pool.
+            using var persistent = TensorScope.Suspend();
+            leaf.Grad = g.Clone();
+        }
         else leaf.Grad.AddInPlaceUnchecked(g);
     }
 

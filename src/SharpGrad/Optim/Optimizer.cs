@@ -121,10 +121,19 @@ public abstract class Optimizer
         }
     }
 
-    /// <summary>Clears the gradients of all parameters (sets them to null, like PyTorch's <c>set_to_none=True</c>).</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Clears the gradients of all parameters, like PyTorch's <c>zero_grad</c>: by default sets them to null
+    /// (<c>set_to_none=True</c>); with <paramref name="setToNone"/> false, fills existing gradients with zeros in place, so
+    /// the next backward pass accumulates into the same memory instead of allocating new gradients (a parameter that then
+    /// receives no gradient is still updated, with a zero gradient, as in PyTorch).
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
     {
-        foreach (var p in _params) p.ZeroGrad();
+        foreach (var p in _params)
+        {
+            if (setToNone) p.ZeroGrad();
+            else p.Grad?.Zero();
+        }
     }
 
     /// <summary>The state of <paramref name="parameter"/>, or null before its first update.</summary>
@@ -152,6 +161,7 @@ public abstract class Optimizer
     {
         if (_state[index] is { } s) return s;
         Tensor p = _params[index];
+        using var persistent = TensorScope.Suspend(); // the state lives as long as the optimizer, not one step's scope
         var buffers = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var name in StateBufferNames) buffers[name] = Tensor.Full(p.ShapeArray, InitialBufferValue(name), p.DType);
         return _state[index] = new ParamState(buffers);

@@ -25,3 +25,12 @@ public sealed class AutogradException : InvalidOperationException
     /// <summary>Creates the exception.</summary>
     public AutogradException(string message) : base(message) { }
 }
+
+/// <summary>
+/// Thrown when a tensor is used after the <see cref="TensorScope"/> it was created in ended and recycled its memory.
+/// </summary>
+public sealed class TensorReleasedException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    public TensorReleasedException(string message) : base(message) { }
+}

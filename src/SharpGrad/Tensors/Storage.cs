@@ -11,6 +11,15 @@ internal sealed class Storage
     public readonly DType DType;
     public int Version;
 
+    /// <summary>
+    /// Bumped each time the buffer goes back to a <see cref="TensorScope"/>'s pool; a tensor remembers the generation it was
+    /// created with and refuses to touch the buffer once it has been recycled.
+    /// </summary>
+    public int Generation;
+
+    /// <summary>The scope that returns this buffer to its pool when it ends (null: an ordinary garbage-collected buffer).</summary>
+    public TensorScope? Owner;
+
     public Storage(Array data, DType dtype)
     {
         Data = data;
@@ -19,7 +28,11 @@ internal sealed class Storage
 
     public int Length => Data.Length;
 
-    public static Storage Allocate(DType dtype, int length) => dtype switch
+    /// <summary>A zero-filled buffer: from the pool of the thread's active <see cref="TensorScope"/> when there is one, else new.</summary>
+    public static Storage Allocate(DType dtype, int length) => TensorScope.Rent(dtype, length, clear: true) ?? AllocateNew(dtype, length);
+
+    /// <summary>A new zero-filled, garbage-collected buffer (never pooled).</summary>
+    public static Storage AllocateNew(DType dtype, int length) => dtype switch
     {
         DType.Float32 => new Storage(new float[length], dtype),
         DType.Float64 => new Storage(new double[length], dtype),
@@ -31,11 +44,15 @@ internal sealed class Storage
     /// A floating-point buffer whose contents are not cleared first, for kernels that write every element (large arrays
     /// skip the zeroing pass of <see cref="Allocate"/>).
     /// </summary>
-    public static Storage AllocateUninitialized(DType dtype, int length) => dtype switch
+    public static Storage AllocateUninitialized(DType dtype, int length) =>
+        TensorScope.Rent(dtype, length, clear: false) ?? AllocateNewUninitialized(dtype, length);
+
+    /// <summary>A new garbage-collected buffer whose floating-point contents are not cleared (never pooled).</summary>
+    public static Storage AllocateNewUninitialized(DType dtype, int length) => dtype switch
     {
         DType.Float32 => new Storage(GC.AllocateUninitializedArray<float>(length), dtype),
         DType.Float64 => new Storage(GC.AllocateUninitializedArray<double>(length), dtype),
-        _ => Allocate(dtype, length),
+        _ => AllocateNew(dtype, length),
     };
 
     /// <summary>Reads element <paramref name="index"/> as a double (slow path for printing, Item and tests).</summary>

@@ -17,6 +17,7 @@ public partial class Tensor
     /// </summary>
     public override string ToString()
     {
+        if (!IsAlive) return $"tensor(<released by its TensorScope>, shape={SharpGrad.Shape.Format(_shape)})";
         bool summarize = Numel > SummarizeThreshold;
         var values = new List<double>();
         CollectShown(this, summarize, values);

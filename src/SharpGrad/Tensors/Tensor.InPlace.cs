@@ -57,7 +57,9 @@ public partial class Tensor
     public Tensor Fill(double value)
     {
         CheckInPlace("Fill");
-        AssignRaw(Full([], value, DType));
+        if (IsContiguous && DType == DType.Float32) Span<float>().Fill((float)value);
+        else if (IsContiguous && DType == DType.Float64) Span<double>().Fill(value);
+        else AssignRaw(Full([], value, DType));
         Storage.Version++;
         return this;
     }

@@ -9,7 +9,8 @@ namespace SharpGrad;
 /// </summary>
 public partial class Tensor
 {
-    internal readonly Storage Storage;
+    private readonly Storage _storage;
+    private readonly int _generation;
     private readonly int[] _shape;
     private readonly int[] _strides;
     internal readonly int Offset;
@@ -19,13 +20,31 @@ public partial class Tensor
 
     internal Tensor(Storage storage, int[] shape, int[] strides, int offset)
     {
-        Storage = storage;
+        _storage = storage;
+        _generation = storage.Generation;
         _shape = shape;
         _strides = strides;
         Offset = offset;
         Numel = SharpGrad.Shape.Numel(shape);
         IsContiguous = ComputeIsContiguous(shape, strides);
     }
+
+    /// <summary>The buffer behind this tensor; throws once a <see cref="TensorScope"/> has recycled it.</summary>
+    internal Storage Storage
+    {
+        get
+        {
+            if (_storage.Generation != _generation) ThrowReleased();
+            return _storage;
+        }
+    }
+
+    /// <summary>False once the <see cref="TensorScope"/> this tensor was created in has ended and recycled its memory.</summary>
+    public bool IsAlive => _storage.Generation == _generation;
+
+    private void ThrowReleased() => throw new TensorReleasedException(
+        $"A tensor of shape {SharpGrad.Shape.Format(_shape)} was used after the TensorScope it was created in ended, and its memory has been reused. " +
+        "Read what you need before the scope ends, keep the tensor with scope.Keep(tensor), or create it inside TensorScope.Suspend().");
 
     internal Tensor(Storage storage, int[] shape) : this(storage, shape, SharpGrad.Shape.ContiguousStrides(shape), 0) { }
 
@@ -45,7 +64,7 @@ public partial class Tensor
     public int Numel { get; }
 
     /// <summary>Element type.</summary>
-    public DType DType => Storage.DType;
+    public DType DType => _storage.DType;
 
     /// <summary>True when the elements are laid out densely in row-major order starting at the offset.</summary>
     public bool IsContiguous { get; }

@@ -88,15 +88,25 @@ public sealed class Trainer
             long samples = 0;
             int batchIndex = 0;
             var batchLogs = new Dictionary<string, double>();
-            foreach (var batch in loader)
+            using var batches = loader.GetEnumerator();
+            while (true)
             {
+                // Each step's tensors (the batch, activations, gradients of intermediates) come from a pool that the previous
+                // step returned its memory to: steady-state steps allocate no new tensor memory.
+                using var stepScope = TensorScope.Begin();
+                if (!batches.MoveNext()) break;
+                Batch batch = batches.Current;
                 batchIndex++;
                 context.Step = ++GlobalStep;
-                foreach (var cb in cbs) cb.OnBatchBegin(context);
+                if (cbs.Count > 0)
+                {
+                    using var persistent = TensorScope.Suspend(); // what a callback keeps must stay valid after the step
+                    foreach (var cb in cbs) cb.OnBatchBegin(context);
+                }
                 Tensor output = Model.Forward(batch.Inputs);
                 Tensor loss = Loss.Forward(output, batch.Targets);
                 double lossValue = loss.Item();
-                Optimizer.ZeroGrad();
+                Optimizer.ZeroGrad(setToNone: false); // gradients accumulate into last step's memory
                 loss.Backward();
                 Optimizer.Step();
 
@@ -107,7 +117,11 @@ public sealed class Trainer
                 foreach (var m in Metrics) m.Update(detached, batch.Targets);
 
                 batchLogs["loss"] = lossValue;
-                foreach (var cb in cbs) cb.OnBatchEnd(context, batchLogs);
+                if (cbs.Count > 0)
+                {
+                    using var persistent = TensorScope.Suspend();
+                    foreach (var cb in cbs) cb.OnBatchEnd(context, batchLogs);
+                }
                 if (reporter is not null)
                 {
                     var running = new Dictionary<string, double> { ["loss"] = lossSum / samples };
