@@ -98,15 +98,51 @@ public partial class Tensor
         long[] idx = CheckIndexTensor(index, "IndexSelect", _shape[d], requireRank1: true);
         var shape = ShapeArray;
         shape[d] = idx.Length;
-        var result = Zeros(shape, DType);
-        for (int i = 0; i < idx.Length; i++) result.NarrowRaw(d, i, 1).AssignRaw(NarrowRaw(d, (int)idx[i], 1));
-        Tensor x = this;
-        return result.Record("IndexSelectBackward", [x], g =>
+        // Viewed as (outer, size along d, inner): out[o, i, :] = x[o, idx[i], :] and, backward, gx[o, idx[i], :] += g[o, i, :].
+        int outer = 1, inner = 1;
+        for (int k = 0; k < d; k++) outer *= _shape[k];
+        for (int k = d + 1; k < Rank; k++) inner *= _shape[k];
+        int rows = _shape[d];
+        var result = new Tensor(Storage.AllocateUninitialized(DType, SharpGrad.Shape.Numel(shape)), shape);
+        Tensor source = ContiguousRaw();
+        switch (DType)
         {
-            var gx = Zeros(x._shape, g.DType);
-            for (int i = 0; i < idx.Length; i++) gx.NarrowRaw(d, (int)idx[i], 1).AddInPlaceUnchecked(g.NarrowRaw(d, i, 1));
+            case DType.Float32: GatherRows<float>(source, result, idx, outer, rows, inner); break;
+            case DType.Float64: GatherRows<double>(source, result, idx, outer, rows, inner); break;
+            default: GatherRows<long>(source, result, idx, outer, rows, inner); break;
+        }
+        int[] xShape = _shape;
+        return result.Record("IndexSelectBackward", [this], g =>
+        {
+            var gx = Zeros(xShape, g.DType);
+            Tensor gc = g.ContiguousRaw();
+            if (g.DType == DType.Float32) ScatterAddRows<float>(gc, gx, idx, outer, rows, inner);
+            else ScatterAddRows<double>(gc, gx, idx, outer, rows, inner);
             return [gx];
         });
+    }
+
+    private static void GatherRows<T>(Tensor source, Tensor result, long[] idx, int outer, int rows, int inner)
+    {
+        ReadOnlySpan<T> x = source.Span<T>();
+        Span<T> y = result.Span<T>();
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < idx.Length; i++)
+                x.Slice((o * rows + (int)idx[i]) * inner, inner).CopyTo(y.Slice((o * idx.Length + i) * inner, inner));
+    }
+
+    /// <summary>gx[o, idx[i], :] += g[o, i, :], in index order (repeated indices accumulate deterministically).</summary>
+    private static void ScatterAddRows<T>(Tensor g, Tensor gx, long[] idx, int outer, int rows, int inner)
+        where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        ReadOnlySpan<T> src = g.Span<T>();
+        Span<T> dst = gx.Span<T>();
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < idx.Length; i++)
+            {
+                Span<T> row = dst.Slice((o * rows + (int)idx[i]) * inner, inner);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, src.Slice((o * idx.Length + i) * inner, inner), row);
+            }
     }
 
     /// <summary>
