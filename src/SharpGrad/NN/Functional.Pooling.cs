@@ -21,11 +21,13 @@ public static partial class Functional
     {
         var (x4, x, geo, unbatched) = PoolSetup(input, kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1, ceilMode, "MaxPool2d");
         var y = Tensor.Zeros([x.Shape[0], x.Shape[1], geo.OH, geo.OW], x.DType);
-        var indices = new int[y.Numel];
+        int[] indices = TensorScope.RentArray<int>(y.Numel); // every element is written by MaxForward
+        Tensor output = y;
         if (x.DType == DType.Float32) Pool2d.MaxForward((float[])x.Storage.Data, x.Offset, (float[])y.Storage.Data, indices, geo);
         else Pool2d.MaxForward((double[])x.Storage.Data, x.Offset, (double[])y.Storage.Data, indices, geo);
         y = y.Record("MaxPool2dBackward", [x4], gy =>
         {
+            _ = output.Storage; // throws if the step's scope has ended (and recycled the indices with the output)
             Tensor gc = gy.ContiguousRaw();
             var dx = Tensor.Zeros(x.ShapeArray, x.DType);
             if (gc.DType == DType.Float32) Pool2d.MaxBackward((float[])gc.Storage.Data, gc.Offset, (float[])dx.Storage.Data, indices, geo);

@@ -11,6 +11,8 @@ internal sealed class StoragePool
 
     private readonly Dictionary<long, Stack<Storage>> _free = new();
     private readonly Stack<List<Storage>> _spareLists = new();
+    private readonly Dictionary<(Type, int), Stack<Array>> _freeArrays = new();
+    private readonly Stack<List<Array>> _spareArrayLists = new();
 
     public static StoragePool ForCurrentThread() => t_pool ??= new StoragePool();
 
@@ -42,9 +44,36 @@ internal sealed class StoragePool
         PooledBytes += bytes;
     }
 
+    public T[]? TryTakeArray<T>(int length)
+    {
+        if (!_freeArrays.TryGetValue((typeof(T), length), out var stack) || stack.Count == 0) return null;
+        var a = (T[])stack.Pop();
+        PooledBytes -= (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        return a;
+    }
+
+    public void ReturnArray(Array a)
+    {
+        long bytes = (long)a.Length * Buffer.ByteLength(a) / Math.Max(a.Length, 1);
+        if (PooledBytes + bytes > TensorScope.MaxPooledBytes) return;
+        var key = (a.GetType().GetElementType()!, a.Length);
+        if (!_freeArrays.TryGetValue(key, out var stack)) _freeArrays[key] = stack = new Stack<Array>();
+        stack.Push(a);
+        PooledBytes += bytes;
+    }
+
+    public List<Array> RentArrayList() => _spareArrayLists.Count > 0 ? _spareArrayLists.Pop() : new List<Array>();
+
+    public void ReturnArrayList(List<Array> list)
+    {
+        list.Clear();
+        _spareArrayLists.Push(list);
+    }
+
     public void Clear()
     {
         _free.Clear();
+        _freeArrays.Clear();
         PooledBytes = 0;
     }
 

@@ -54,6 +54,15 @@ public partial class Tensor
         return xp.DType == DType.Float32 ? LstmSequence<float>(xp, wHh, bHh, h0, c0, reverse) : LstmSequence<double>(xp, wHh, bHh, h0, c0, reverse);
     }
 
+    /// <summary>A copy of a tensor's elements in a work array that lives as long as the current step (see <see cref="TensorScope.RentArray{T}"/>).</summary>
+    private static T[] StepCopy<T>(Tensor t)
+    {
+        ReadOnlySpan<T> source = t.ContiguousRaw().Span<T>();
+        T[] copy = TensorScope.RentArray<T>(source.Length);
+        source.CopyTo(copy);
+        return copy;
+    }
+
     private static Tensor LstmSequence<T>(Tensor xpIn, Tensor wIn, Tensor? bIn, Tensor h0In, Tensor c0In, bool reverse)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -62,13 +71,13 @@ public partial class Tensor
         // backward does not read it), so its buffer becomes the saved gate activations instead of being copied (8 MB a
         // step for W4).
         T[] xp = (T[])xpIn.WholeStorageRaw().Storage.Data;
-        T[] w = wIn.ContiguousRaw().Span<T>().ToArray();
-        T[]? b = bIn?.ContiguousRaw().Span<T>().ToArray();
-        T[] h0 = h0In.ContiguousRaw().Span<T>().ToArray(), c0 = c0In.ContiguousRaw().Span<T>().ToArray();
+        T[] w = StepCopy<T>(wIn);
+        T[]? b = bIn is null ? null : StepCopy<T>(bIn);
+        T[] h0 = StepCopy<T>(h0In), c0 = StepCopy<T>(c0In);
         var result = new Tensor(Storage.Allocate(xpIn.DType, (steps + 1) * bh), [steps + 1, batch, hid]);
         Span<T> y = result.Span<T>();
         // Saved for backward: activated gates (T,B,4H) (reuses xp's buffer), cell states c_t (T,B,H), previous h (T,B,H).
-        T[] cs = new T[steps * bh], hprev = new T[steps * bh];
+        T[] cs = TensorScope.RentArray<T>(steps * bh), hprev = TensorScope.RentArray<T>(steps * bh); // every element written below
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
@@ -88,10 +97,14 @@ public partial class Tensor
         Tensor[] inputs = bIn is null ? [xpR, wR, h0R, c0R] : [xpR, wR, h0R, c0R, bIn];
         return result.Record("LstmBackward", inputs, grad =>
         {
+            _ = result.Storage; // throws once the step's scope has ended and recycled the saved arrays with the output
             ReadOnlySpan<T> dy = grad.ContiguousRaw().Span<T>();
-            var dxpT = new Tensor(Storage.Allocate(xpIn.DType, steps * bg), [steps, batch, g4]);
+            var dxpT = new Tensor(Storage.AllocateUninitialized(xpIn.DType, steps * bg), [steps, batch, g4]);
             Span<T> dg = dxpT.Span<T>();
-            T[] dhNext = new T[bh], dc = dy.Slice(steps * bh, bh).ToArray();
+            var dh0 = new Tensor(Storage.Allocate(xpIn.DType, bh), [batch, hid]);
+            var dc0 = new Tensor(Storage.AllocateUninitialized(xpIn.DType, bh), [batch, hid]);
+            T[] dhNext = (T[])dh0.Storage.Data, dc = (T[])dc0.Storage.Data;
+            dy.Slice(steps * bh, bh).CopyTo(dc);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
@@ -117,8 +130,6 @@ public partial class Tensor
                 for (int row = 0; row < steps * batch; row++)
                     TensorPrimitives.Add(dbs, dg.Slice(row * g4, g4), dbs);
             }
-            var dh0 = new Tensor(new Storage(dhNext, xpIn.DType), [batch, hid]);
-            var dc0 = new Tensor(new Storage(dc, xpIn.DType), [batch, hid]);
             return bIn is null ? [dxpT, dw, dh0, dc0] : [dxpT, dw, dh0, dc0, db];
         });
     }
@@ -137,13 +148,14 @@ public partial class Tensor
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], g3 = 3 * hid, bh = batch * hid, bg = batch * g3;
-        T[] xp = xpIn.ContiguousRaw().Span<T>().ToArray(); // becomes the activated gates r, z, n
-        T[] w = wIn.ContiguousRaw().Span<T>().ToArray();
-        T[]? b = bIn?.ContiguousRaw().Span<T>().ToArray();
-        T[] h0 = h0In.ContiguousRaw().Span<T>().ToArray();
+        T[] xp = StepCopy<T>(xpIn); // becomes the activated gates r, z, n
+        T[] w = StepCopy<T>(wIn);
+        T[]? b = bIn is null ? null : StepCopy<T>(bIn);
+        T[] h0 = StepCopy<T>(h0In);
         var result = new Tensor(Storage.Allocate(xpIn.DType, steps * bh), [steps, batch, hid]);
         Span<T> y = result.Span<T>();
-        T[] hprev = new T[steps * bh], ghn = new T[steps * bh], gh = new T[bg];
+        // every element of these is written before it is read
+        T[] hprev = TensorScope.RentArray<T>(steps * bh), ghn = TensorScope.RentArray<T>(steps * bh), gh = TensorScope.RentArray<T>(bg);
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
@@ -170,10 +182,13 @@ public partial class Tensor
         Tensor[] inputs = bIn is null ? [xpIn, wIn, h0In] : [xpIn, wIn, h0In, bIn];
         return result.Record("GruBackward", inputs, grad =>
         {
+            _ = result.Storage; // throws once the step's scope has ended and recycled the saved arrays with the output
             ReadOnlySpan<T> dy = grad.ContiguousRaw().Span<T>();
-            var dxpT = new Tensor(Storage.Allocate(xpIn.DType, steps * bg), [steps, batch, g3]);
+            var dxpT = new Tensor(Storage.AllocateUninitialized(xpIn.DType, steps * bg), [steps, batch, g3]);
             Span<T> dgx = dxpT.Span<T>();
-            T[] dgh = new T[steps * bg], dhNext = new T[bh], dhCarry = new T[bh];
+            // dh of the next step starts at zero; the carry is fully written before the GEMM accumulates into it
+            Tensor dhNextT = new(Storage.Allocate(xpIn.DType, bh), [batch, hid]), dhCarryT = new(Storage.Allocate(xpIn.DType, bh), [batch, hid]);
+            T[] dgh = TensorScope.RentArray<T>(steps * bg), dhNext = (T[])dhNextT.Storage.Data, dhCarry = (T[])dhCarryT.Storage.Data;
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s;
@@ -207,7 +222,7 @@ public partial class Tensor
                 for (int row = 0; row < steps * batch; row++)
                     for (int j = 0; j < g3; j++) dbs[j] += dgh[row * g3 + j];
             }
-            var dh0 = new Tensor(new Storage(dhNext, xpIn.DType), [batch, hid]);
+            Tensor dh0 = ReferenceEquals(dhNext, dhNextT.Storage.Data) ? dhNextT : dhCarryT;
             return bIn is null ? [dxpT, dw, dh0] : [dxpT, dw, dh0, db];
         });
     }

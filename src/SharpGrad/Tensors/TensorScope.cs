@@ -29,6 +29,7 @@ public sealed class TensorScope : IDisposable
     private readonly TensorScope? _parent;
     private readonly StoragePool? _pool; // null: a suspension, whose allocations are ordinary garbage-collected buffers
     private readonly List<Storage>? _owned;
+    private List<Array>? _scratch; // kernel work arrays rented through RentArray, returned with the tensors
     private readonly int _threadId;
     private bool _disposed;
 
@@ -107,6 +108,25 @@ public sealed class TensorScope : IDisposable
             _pool.Return(s);
         }
         _pool.ReturnList(_owned);
+        if (_scratch is not null)
+        {
+            foreach (Array a in _scratch) _pool.ReturnArray(a);
+            _pool.ReturnArrayList(_scratch);
+        }
+    }
+
+    /// <summary>
+    /// A work array of exactly <paramref name="length"/> elements (contents undefined) that a kernel or a backward rule
+    /// needs for the rest of the step: from the active scope's pool, returned when the scope ends; a new array when no scope
+    /// pools. Only for arrays that never outlive the graph of the step that made them.
+    /// </summary>
+    internal static T[] RentArray<T>(int length)
+    {
+        TensorScope? scope = t_current;
+        if (scope?._pool is null) return GC.AllocateUninitializedArray<T>(length);
+        T[] a = scope._pool.TryTakeArray<T>(length) ?? GC.AllocateUninitializedArray<T>(length);
+        (scope._scratch ??= scope._pool.RentArrayList()).Add(a);
+        return a;
     }
 
     /// <summary>A buffer for a new tensor from the active scope's pool (zeroed when <paramref name="clear"/>), or null when no scope pools.</summary>

@@ -71,9 +71,8 @@ public static partial class Losses
     {
         Tensor rows = ClassRows(input);            // (M, C), contiguous
         int m = t.Length;
-        var lse = new double[m];
-        var loss = new double[m];
-        var rowWeight = new double[m];
+        // per-row work arrays that live as long as the step's graph (pooled inside a TensorScope); ignored rows stay 0
+        double[] lse = ZeroedStepArray(m), loss = ZeroedStepArray(m), rowWeight = ZeroedStepArray(m);
         if (fromLogits)
         {
             if (rows.DType == DType.Float32) CrossEntropyKernel.Forward(rows.Span<float>(), classes, t, w, ignoreIndex, smoothing, lse, loss, rowWeight);
@@ -111,6 +110,13 @@ public static partial class Losses
             }
             return [FromClassRows(dRows, input.ShapeArray)];
         }, input);
+    }
+
+    private static double[] ZeroedStepArray(int length)
+    {
+        double[] a = TensorScope.RentArray<double>(length);
+        Array.Clear(a);
+        return a;
     }
 
     private static Tensor CrossEntropyProbabilities(Tensor input, Tensor target, double[]? w, double smoothing, Reduction reduction)
@@ -209,7 +215,9 @@ public static partial class Losses
 
     private static Tensor FromDoubles(double[] values, int[] shape, DType dtype)
     {
-        Tensor t = Tensor.FromArray(values, shape);
+        // a copy: the values may sit in a step work array (ZeroedStepArray) that returns to the pool with the scope
+        var t = new Tensor(Storage.AllocateUninitialized(DType.Float64, values.Length), (int[])shape.Clone());
+        values.CopyTo(t.Span<double>());
         return dtype == DType.Float64 ? t : t.To(dtype);
     }
 }
