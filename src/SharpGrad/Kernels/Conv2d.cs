@@ -230,16 +230,11 @@ internal static class Conv2d
                 col = buf;
             }
             ReadOnlySpan<T> w = _w.AsSpan(_wOff, g.OutC * kg);
-            for (int grp = 0; grp < g.Groups; grp++)
-                MatMul(false, false, coutG, ohw, kg, w.Slice(grp * coutG * kg), kg, col.Slice(grp * kg * ohw), ohw, ys.Slice(grp * coutG * ohw), ohw, false);
+            // y = b (broadcast over the plane), then y += W·col: one write pass for the bias instead of a read-modify-write
             if (_b is not null)
-            {
-                for (int o = 0; o < g.OutC; o++)
-                {
-                    var row = ys.Slice(o * ohw, ohw);
-                    TensorPrimitives.Add(row, _b[_bOff + o], row);
-                }
-            }
+                for (int o = 0; o < g.OutC; o++) ys.Slice(o * ohw, ohw).Fill(_b[_bOff + o]);
+            for (int grp = 0; grp < g.Groups; grp++)
+                MatMul(false, false, coutG, ohw, kg, w.Slice(grp * coutG * kg), kg, col.Slice(grp * kg * ohw), ohw, ys.Slice(grp * coutG * ohw), ohw, _b is not null);
         }
     }
 

@@ -1,4 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpGrad.Kernels;
 
@@ -133,13 +137,17 @@ internal static class Pool2d
     {
         if (g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1)
         {
+            int done = 0;
+            if (typeof(T) == typeof(float) && Avx2.IsSupported)
+                done = MaxPlane2x2Avx2(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), indices, g);
+            if (done == g.OH * g.OW) return;
             // The common 2×2/2 case without bounds checks on the taps (all windows lie inside the plane).
             for (int i = 0; i < g.OH; i++)
             {
                 var r0 = x.Slice(2 * i * g.W, g.W);
                 var r1 = x.Slice((2 * i + 1) * g.W, g.W);
                 int o = i * g.OW;
-                for (int j = 0; j < g.OW; j++)
+                for (int j = Math.Max(done - o, 0); j < g.OW; j++)
                 {
                     int c = 2 * j;
                     T best = r0[c];
@@ -180,6 +188,57 @@ internal static class Pool2d
                 y[i * g.OW + j] = best;
                 indices[i * g.OW + j] = Math.Max(at, 0);
             }
+        }
+    }
+
+    [ThreadStatic] private static int[]? t_windowStarts;
+    [ThreadStatic] private static (int OH, int OW, int W) t_windowKey;
+
+    /// <summary>
+    /// 2×2/2 max pooling of one float plane, eight windows at a time (windows numbered row-major across the whole output
+    /// plane, so narrow outputs such as 5×5 vectorize too): the four taps of each window are gathered and compared in the
+    /// scalar loop's order (first maximum wins, NaN propagates). Returns how many leading windows it did (a multiple of 8);
+    /// the scalar loop finishes the rest.
+    /// </summary>
+    private static unsafe int MaxPlane2x2Avx2(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in Pool2dGeometry g)
+    {
+        int windows = g.OH * g.OW, vectorWindows = windows & ~7;
+        if (vectorWindows == 0) return 0;
+        int[] starts = t_windowStarts ?? [];
+        if (t_windowKey != (g.OH, g.OW, g.W) || starts.Length < windows)
+        {
+            starts = t_windowStarts = new int[windows];
+            for (int i = 0; i < g.OH; i++)
+                for (int j = 0; j < g.OW; j++) starts[i * g.OW + j] = 2 * i * g.W + 2 * j;
+            t_windowKey = (g.OH, g.OW, g.W);
+        }
+        var one = Vector256<int>.One;
+        var row = Vector256.Create(g.W);
+        fixed (float* px = x)
+        fixed (float* py = y)
+        fixed (int* pi = indices)
+        fixed (int* ps = starts)
+        {
+            for (int k = 0; k < vectorWindows; k += 8)
+            {
+                Vector256<int> at0 = Avx.LoadVector256(ps + k), at1 = at0 + one, at2 = at0 + row, at3 = at2 + one;
+                Vector256<float> best = Avx2.GatherVector256(px, at0, 4);
+                Vector256<int> at = at0;
+                Take(Avx2.GatherVector256(px, at1, 4), at1, ref best, ref at);
+                Take(Avx2.GatherVector256(px, at2, 4), at2, ref best, ref at);
+                Take(Avx2.GatherVector256(px, at3, 4), at3, ref best, ref at);
+                Avx.Store(py + k, best);
+                Avx.Store(pi + k, at);
+            }
+        }
+        return vectorWindows;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Take(Vector256<float> v, Vector256<int> position, ref Vector256<float> best, ref Vector256<int> at)
+        {
+            Vector256<float> take = Avx.CompareGreaterThan(v, best) | Avx.CompareUnordered(v, v); // v > best, or v is NaN
+            best = Avx.BlendVariable(best, v, take);
+            at = Avx.BlendVariable(at.AsSingle(), position.AsSingle(), take).AsInt32();
         }
     }
 

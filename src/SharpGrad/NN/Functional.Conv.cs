@@ -65,21 +65,24 @@ public static partial class Functional
         }
 
         Tensor x = input.ContiguousRaw(), wt = weight.ContiguousRaw(), b = bias?.ContiguousRaw()!;
-        var y = Tensor.Zeros([n, outC, geo.OH, geo.OW], input.DType);
+        var y = new Tensor(Storage.AllocateUninitialized(input.DType, n * outC * geo.OH * geo.OW), [n, outC, geo.OH, geo.OW]); // every element written
         if (input.DType == DType.Float32) ConvForward<float>(x, wt, bias is null ? null : b, y, geo);
         else ConvForward<double>(x, wt, bias is null ? null : b, y, geo);
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return y.Record("Conv2dBackward", inputs, gy =>
         {
             Tensor gc = gy.ContiguousRaw();
-            Tensor? dx = input.RequiresGrad ? Tensor.Zeros(input.ShapeArray, input.DType) : null;
-            Tensor? dw = weight.RequiresGrad ? Tensor.Zeros(weight.ShapeArray, weight.DType) : null;
-            Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Zeros([outC], bias.DType) : null;
+            // the kernel overwrites every element of each gradient it is given
+            Tensor? dx = input.RequiresGrad ? Uninitialized(input) : null;
+            Tensor? dw = weight.RequiresGrad ? Uninitialized(weight) : null;
+            Tensor? db = bias is not null && bias.RequiresGrad ? Uninitialized(bias) : null;
             if (gc.DType == DType.Float32) ConvBackward<float>(x, wt, gc, dx, dw, db, geo);
             else ConvBackward<double>(x, wt, gc, dx, dw, db, geo);
             return bias is null ? [dx, dw] : [dx, dw, db];
         }, x, wt);
     }
+
+    private static Tensor Uninitialized(Tensor like) => new(Storage.AllocateUninitialized(like.DType, like.Numel), like.ShapeArray);
 
     private static void ConvForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, in Conv2dGeometry g) where T : unmanaged, INumberBase<T> =>
         Kernels.Conv2d.Forward((T[])x.Storage.Data, x.Offset, (T[])w.Storage.Data, w.Offset, (T[]?)b?.Storage.Data, b?.Offset ?? 0,

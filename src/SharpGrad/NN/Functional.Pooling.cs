@@ -20,7 +20,7 @@ public static partial class Functional
     public static Tensor MaxPool2d(Tensor input, Size2d kernelSize, Size2d? stride = null, Size2d? padding = null, Size2d? dilation = null, bool ceilMode = false)
     {
         var (x4, x, geo, unbatched) = PoolSetup(input, kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1, ceilMode, "MaxPool2d");
-        var y = Tensor.Zeros([x.Shape[0], x.Shape[1], geo.OH, geo.OW], x.DType);
+        var y = new Tensor(Storage.AllocateUninitialized(x.DType, x.Shape[0] * x.Shape[1] * geo.OH * geo.OW), [x.Shape[0], x.Shape[1], geo.OH, geo.OW]);
         int[] indices = TensorScope.RentArray<int>(y.Numel); // every element is written by MaxForward
         Tensor output = y;
         if (x.DType == DType.Float32) Pool2d.MaxForward((float[])x.Storage.Data, x.Offset, (float[])y.Storage.Data, indices, geo);
@@ -29,7 +29,7 @@ public static partial class Functional
         {
             _ = output.Storage; // throws if the step's scope has ended (and recycled the indices with the output)
             Tensor gc = gy.ContiguousRaw();
-            var dx = Tensor.Zeros(x.ShapeArray, x.DType);
+            var dx = new Tensor(Storage.AllocateUninitialized(x.DType, x.Numel), x.ShapeArray); // the kernel clears each plane
             if (gc.DType == DType.Float32) Pool2d.MaxBackward((float[])gc.Storage.Data, gc.Offset, (float[])dx.Storage.Data, indices, geo);
             else Pool2d.MaxBackward((double[])gc.Storage.Data, gc.Offset, (double[])dx.Storage.Data, indices, geo);
             return [dx];
