@@ -87,10 +87,12 @@ public partial class Tensor
         x2 = new Tensor(x2.Storage, [rows, inFeatures], [inFeatures, 1], x2.Offset);
         Tensor w = weight;
         // A few rows (token-by-token generation): dot products straight off W's rows beat packing W for the GEMM.
-        Tensor y = rows <= 4 && x2.DType == DType.Float32 && weight.IsContiguous
+        bool fewRows = rows <= 4 && x2.DType == DType.Float32 && weight.IsContiguous;
+        Tensor? rowBias = bias is null || fewRows ? null : bias.To(x2.DType).ContiguousRaw();
+        Tensor y = fewRows
             ? LinearFewRows(x2, weight, rows, inFeatures, outFeatures)
-            : MatMulRaw(x2, w.Detach().Transpose(0, 1));
-        if (bias is not null)
+            : MatMulRaw(x2, w.Detach().Transpose(0, 1), rowBias); // y = b, then y += x·Wᵀ
+        if (bias is not null && fewRows)
         {
             Tensor bb = bias.To(y.DType).ContiguousRaw();
             if (y.DType == DType.Float32) AddRows(y.Span<float>(), bb.Span<float>());
@@ -118,8 +120,19 @@ public partial class Tensor
         for (int o = 0; o < y.Length; o += row.Length) TensorPrimitives.Add(y.Slice(o, row.Length), row, y.Slice(o, row.Length));
     }
 
+    private static void FillRows<T>(Span<T> y, ReadOnlySpan<T> row)
+    {
+        for (int o = 0; o < y.Length; o += row.Length) row.CopyTo(y.Slice(o, row.Length));
+    }
+
     /// <summary>Batched matrix product of operands with rank ≥ 2, no autograd.</summary>
-    internal static Tensor MatMulRaw(Tensor a, Tensor b)
+    /// <param name="a">Left operand.</param>
+    /// <param name="b">Right operand.</param>
+    /// <param name="rowBias">
+    /// Optional contiguous vector of length cols added to every row of the result: written first, then the GEMM
+    /// accumulates onto it (the bias of a linear layer, at no extra pass).
+    /// </param>
+    internal static Tensor MatMulRaw(Tensor a, Tensor b, Tensor? rowBias = null)
     {
         (a, b) = Promote(a, b, "MatMul");
         int n = a._shape[^2], k = a._shape[^1], k2 = b._shape[^2], m = b._shape[^1];
@@ -127,8 +140,16 @@ public partial class Tensor
             throw new ShapeMismatchException("MatMul", a._shape, b._shape, $"the inner dimensions differ ({a.Rank}-D left has {k} columns, {b.Rank}-D right has {k2} rows)");
         int[] batch = SharpGrad.Shape.Broadcast(a._shape.AsSpan(0, a.Rank - 2), b._shape.AsSpan(0, b.Rank - 2), "MatMul");
         int[] outShape = [.. batch, n, m];
-        var result = new Tensor(Storage.Allocate(a.DType, SharpGrad.Shape.Numel(outShape)), outShape);
-        if (result.Numel == 0 || k == 0) return result; // an empty sum is 0, and the result is already zeros
+        int total = SharpGrad.Shape.Numel(outShape);
+        bool accumulate = rowBias is not null;
+        // every element is written: by the GEMM, or first by the bias which the GEMM then accumulates onto
+        var result = new Tensor(k == 0 && !accumulate ? Storage.Allocate(a.DType, total) : Storage.AllocateUninitialized(a.DType, total), outShape);
+        if (rowBias is not null)
+        {
+            if (a.DType == DType.Float32) FillRows(result.Span<float>(), rowBias.Span<float>());
+            else FillRows(result.Span<double>(), rowBias.Span<double>());
+        }
+        if (result.Numel == 0 || k == 0) return result; // an empty sum is 0 (or the bias)
         if (!GemmLayout(a, out bool ta, out int lda)) { a = a.ContiguousRaw(); GemmLayout(a, out ta, out lda); }
         if (!GemmLayout(b, out bool tb, out int ldb)) { b = b.ContiguousRaw(); GemmLayout(b, out tb, out ldb); }
         int[] batchA = BatchStrides(a, batch), batchB = BatchStrides(b, batch);
@@ -141,10 +162,10 @@ public partial class Tensor
             int offC = t * n * m;
             if (a.DType == DType.Float32)
                 Gemm.Sgemm(ta, tb, n, m, k, ((float[])a.Storage.Data).AsSpan(offA), lda, ((float[])b.Storage.Data).AsSpan(offB), ldb,
-                    ((float[])result.Storage.Data).AsSpan(offC, n * m), m);
+                    ((float[])result.Storage.Data).AsSpan(offC, n * m), m, accumulate);
             else
                 Gemm.Dgemm(ta, tb, n, m, k, ((double[])a.Storage.Data).AsSpan(offA), lda, ((double[])b.Storage.Data).AsSpan(offB), ldb,
-                    ((double[])result.Storage.Data).AsSpan(offC, n * m), m);
+                    ((double[])result.Storage.Data).AsSpan(offC, n * m), m, accumulate);
             for (int d = batch.Length - 1; d >= 0; d--)
             {
                 offA += batchA[d];

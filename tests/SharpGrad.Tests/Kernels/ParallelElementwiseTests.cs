@@ -1,0 +1,63 @@
+using SharpGrad.Kernels;
+
+namespace SharpGrad.Tests.Kernels;
+
+/// <summary>The threaded add and column sum against plain loops, and identical for one and all threads.</summary>
+public class ParallelElementwiseTests
+{
+    private static T WithThreads<T>(int threads, Func<T> run)
+    {
+        int saved = SharpGrad.Kernels.KernelThreads.Count;
+        SharpGrad.Kernels.KernelThreads.Count = threads;
+        try { return run(); }
+        finally { SharpGrad.Kernels.KernelThreads.Count = saved; }
+    }
+
+    [Theory]
+    [InlineData(ParallelAdd.MinLength + 37)]
+    [InlineData(1_000_003)]
+    public void Large_adds_match_the_elementwise_sum_for_any_thread_count(int length)
+    {
+        var g = new Generator(1);
+        var a = Tensor.Randn([length], g);
+        var b = Tensor.Randn([length], g);
+        float[] av = a.ToArray(), bv = b.ToArray();
+        var expected = new float[length];
+        for (int i = 0; i < length; i++) expected[i] = av[i] + bv[i];
+        foreach (int threads in new[] { 1, Environment.ProcessorCount })
+        {
+            Assert.Equal(expected, WithThreads(threads, () => (a + b).ToArray()));
+            Assert.Equal(expected, WithThreads(threads, () => a.Clone().AddInPlace(b).ToArray()));
+        }
+    }
+
+    [Fact]
+    public void Column_sums_of_a_tall_block_match_the_row_order_sum_for_any_thread_count()
+    {
+        const int rows = 2048, cols = 200; // 200 columns: chunks of 16 leave a ragged last part
+        var g = new Generator(2);
+        var x = Tensor.Randn([rows, cols], g);
+        float[] xv = x.ToArray();
+        var expected = new float[cols];
+        for (int j = 0; j < cols; j++)
+        {
+            float s = xv[j];
+            for (int r = 1; r < rows; r++) s += xv[r * cols + j];
+            expected[j] = s;
+        }
+        foreach (int threads in new[] { 1, Environment.ProcessorCount })
+            Assert.Equal(expected, WithThreads(threads, () => x.Sum(0).ToArray()));
+    }
+
+    [Fact]
+    public void Linear_with_bias_equals_the_product_plus_the_bias()
+    {
+        var g = new Generator(3);
+        var x = Tensor.Randn([300, 40], g);
+        var w = Tensor.Randn([70, 40], g);
+        var b = Tensor.Randn([70], g);
+        float[] expected = (x.MatMul(w.Transpose(0, 1)) + b).ToArray();
+        float[] actual = Tensor.Linear(x, w, b).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
+    }
+}
