@@ -48,6 +48,11 @@ public static partial class Gemm
         int m = i1, n = g.N, k = g.K;
         nint aRow = g.ARow, aCol = g.ACol, ldc = g.Ldc;
         bool overwrite = !g.Accumulate;
+        if (g.Bias != null)
+        {
+            FillRows(g.C + i0 * g.Ldc, g.Ldc, i1 - i0, g.Bias, g.N); // this part's rows start from the bias
+            overwrite = false;
+        }
         float* scratch = stackalloc float[4 * 64];
         int i = i0;
         for (; i + 4 <= m; i += 4)

@@ -35,13 +35,18 @@ public static partial class Gemm
 
     internal static unsafe void SgemmCore(bool transA, bool transB, int m, int n, int k,
         float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate,
-        MicroKernel kernel, int threads, SgemmPath path)
+        MicroKernel kernel, int threads, SgemmPath path, float* bias = null)
     {
         if (m == 0 || n == 0)
             return;
         if (k == 0)
         {
-            if (!accumulate)
+            if (bias != null)
+            {
+                for (int i = 0; i < m; i++)
+                    new ReadOnlySpan<float>(bias, n).CopyTo(new Span<float>(c + i * ldc, n));
+            }
+            else if (!accumulate)
             {
                 for (int i = 0; i < m; i++)
                     new Span<float>(c + i * ldc, n).Clear();
@@ -55,7 +60,8 @@ public static partial class Gemm
             A = a, ARow = transA ? 1 : lda, ACol = transA ? lda : 1,
             B = b, BRow = transB ? 1 : ldb, BCol = transB ? ldb : 1,
             C = c, Ldc = ldc,
-            Accumulate = accumulate,
+            Accumulate = accumulate && bias == null,
+            Bias = bias,
             Kernel = kernel,
         };
 
@@ -109,6 +115,9 @@ public static partial class Gemm
         public float* A, B, C;
         public nint ARow, ACol, BRow, BCol, Ldc;
         public bool Accumulate;
+        // Optional row vector (length N) that C starts from instead of zero: C = bias + op(A)·op(B). Each thread writes it
+        // into its own block of C just before accumulating onto it, so the bias costs no serial pass.
+        public float* Bias;
         public MicroKernel Kernel;
     }
 
@@ -159,12 +168,15 @@ public static partial class Gemm
                 for (int ic = i0; ic < i1; ic += Mc)
                 {
                     int mc = Math.Min(Mc, i1 - ic);
+                    bool startFromBias = pc == 0 && g.Bias != null;
+                    if (startFromBias)
+                        FillRows(g.C + ic * g.Ldc + jc, g.Ldc, mc, g.Bias + jc, nc);
                     // A block (mc × kc) as micro-panels of mr rows.
                     float* aSrc = g.A + ic * g.ARow + pc * g.ACol;
                     for (int ir = 0; ir < mc; ir += mr)
                         PackPanel(aSrc + ir * g.ARow, g.ARow, g.ACol, Math.Min(mr, mc - ir), mr, kc, aPack + (nint)ir * kc);
 
-                    MacroKernel(g.Kernel, mr, nr, mc, nc, kc, aPack, bPack, g.C + ic * g.Ldc + jc, g.Ldc, overwrite);
+                    MacroKernel(g.Kernel, mr, nr, mc, nc, kc, aPack, bPack, g.C + ic * g.Ldc + jc, g.Ldc, overwrite && !startFromBias);
                 }
             }
         }
@@ -317,6 +329,14 @@ public static partial class Gemm
         Avx.Store(d + 5 * 16, Avx.Permute2x128(u1, u5, 0x31));
         Avx.Store(d + 6 * 16, Avx.Permute2x128(u2, u6, 0x31));
         Avx.Store(d + 7 * 16, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>Copies the <paramref name="count"/> values at <paramref name="row"/> into each of <paramref name="rows"/> rows of C.</summary>
+    private static unsafe void FillRows(float* c, nint ldc, int rows, float* row, int count)
+    {
+        var source = new ReadOnlySpan<float>(row, count);
+        for (int r = 0; r < rows; r++)
+            source.CopyTo(new Span<float>(c + r * ldc, count));
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

@@ -45,6 +45,20 @@ public static partial class Gemm
     }
 
     /// <summary>
+    /// C (m×n) = bias + op(A)·op(B), the row vector <paramref name="bias"/> (length ≥ n) added to every row (a linear layer's
+    /// bias); float32. Each thread starts its own block of C from the bias, so it costs no separate pass over C.
+    /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Sgemm"/>, or the bias is shorter than n.</exception>
+    internal static unsafe void SgemmBias(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, ReadOnlySpan<float> bias)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (bias.Length < n) throw new ArgumentException($"Sgemm: the bias has {bias.Length} values for {n} columns.", nameof(bias));
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
+            SgemmCore(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, false, DefaultMicroKernel, KernelThreads.Count, SgemmPath.Auto, pbias);
+    }
+
+    /// <summary>
     /// C (m×n) = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/> is true; float64.
     /// Meant for correctness (gradient checks), not speed: a cache-friendly single-threaded loop.
     /// </summary>

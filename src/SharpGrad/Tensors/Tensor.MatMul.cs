@@ -144,10 +144,17 @@ public partial class Tensor
         bool accumulate = rowBias is not null;
         // every element is written: by the GEMM, or first by the bias which the GEMM then accumulates onto
         var result = new Tensor(k == 0 && !accumulate ? Storage.Allocate(a.DType, total) : Storage.AllocateUninitialized(a.DType, total), outShape);
-        if (rowBias is not null)
+        // float32 single products take the bias inside the GEMM (each thread fills its own block); otherwise fill first
+        bool biasInGemm = rowBias is not null && a.DType == DType.Float32 && n * m == total;
+        if (rowBias is not null && !biasInGemm)
         {
             if (a.DType == DType.Float32) FillRows(result.Span<float>(), rowBias.Span<float>());
             else FillRows(result.Span<double>(), rowBias.Span<double>());
+        }
+        if (biasInGemm && k == 0)
+        {
+            FillRows(result.Span<float>(), rowBias!.Span<float>());
+            return result;
         }
         if (result.Numel == 0 || k == 0) return result; // an empty sum is 0 (or the bias)
         if (!GemmLayout(a, out bool ta, out int lda)) { a = a.ContiguousRaw(); GemmLayout(a, out ta, out lda); }
@@ -160,7 +167,10 @@ public partial class Tensor
         for (int t = 0; t < batchCount; t++)
         {
             int offC = t * n * m;
-            if (a.DType == DType.Float32)
+            if (biasInGemm)
+                Gemm.SgemmBias(ta, tb, n, m, k, ((float[])a.Storage.Data).AsSpan(offA), lda, ((float[])b.Storage.Data).AsSpan(offB), ldb,
+                    ((float[])result.Storage.Data).AsSpan(offC, n * m), m, rowBias!.Span<float>());
+            else if (a.DType == DType.Float32)
                 Gemm.Sgemm(ta, tb, n, m, k, ((float[])a.Storage.Data).AsSpan(offA), lda, ((float[])b.Storage.Data).AsSpan(offB), ldb,
                     ((float[])result.Storage.Data).AsSpan(offC, n * m), m, accumulate);
             else

@@ -49,13 +49,18 @@ public class ParallelElementwiseTests
             Assert.Equal(expected, WithThreads(threads, () => x.Sum(0).ToArray()));
     }
 
-    [Fact]
-    public void Linear_with_bias_equals_the_product_plus_the_bias()
+    [Theory]
+    [InlineData(300, 40, 70)]   // packed GEMM, edge tiles
+    [InlineData(800, 20, 10)]   // direct (narrow) path
+    [InlineData(9, 7, 5)]       // tiny
+    [InlineData(2048, 256, 768)] // several row blocks on every thread
+    [InlineData(5, 0, 3)]       // k = 0: the bias alone
+    public void Linear_with_bias_equals_the_product_plus_the_bias(int rows, int inFeatures, int outFeatures)
     {
         var g = new Generator(3);
-        var x = Tensor.Randn([300, 40], g);
-        var w = Tensor.Randn([70, 40], g);
-        var b = Tensor.Randn([70], g);
+        var x = Tensor.Randn([rows, inFeatures], g);
+        var w = Tensor.Randn([outFeatures, inFeatures], g);
+        var b = Tensor.Randn([outFeatures], g);
         float[] expected = (x.MatMul(w.Transpose(0, 1)) + b).ToArray();
         float[] actual = Tensor.Linear(x, w, b).ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
