@@ -83,16 +83,31 @@ public static partial class Gemm
         }
         else
         {
-            // Split the longer side of C into strips aligned to the micro-tile. The other operand is packed by every
-            // thread in full, a cost proportional to 1/(length of the split side), hence the longer side.
-            var (mr, nr) = TileShape(kernel);
-            job.Direct = false;
-            job.SplitRows = m >= n;
-            int tile = job.SplitRows ? mr : nr;
-            int tiles = ((job.SplitRows ? m : n) + tile - 1) / tile;
-            job.Step = (tiles + threads - 1) / threads * tile;
+            RunPacked(args, threads);
+            return;
         }
 
+        int parts = ((job.SplitRows ? m : n) + job.Step - 1) / job.Step;
+        if (parts == 1)
+            job.RunPart(0);
+        else
+            KernelThreads.Run(job, parts, threads);
+    }
+
+    /// <summary>The packed path: the longer side of C split into tile-aligned strips, one per thread.</summary>
+    private static void RunPacked(in SgemmArgs args, int threads)
+    {
+        // Split the longer side of C into strips aligned to the micro-tile. The other operand is packed by every
+        // thread in full, a cost proportional to 1/(length of the split side), hence the longer side.
+        var job = t_job ??= new SgemmJob();
+        job.Args = args;
+        var (mr, nr) = TileShape(args.Kernel);
+        int m = args.M, n = args.N;
+        job.Direct = false;
+        job.SplitRows = m >= n;
+        int tile = job.SplitRows ? mr : nr;
+        int tiles = ((job.SplitRows ? m : n) + tile - 1) / tile;
+        job.Step = (tiles + threads - 1) / threads * tile;
         int parts = ((job.SplitRows ? m : n) + job.Step - 1) / job.Step;
         if (parts == 1)
             job.RunPart(0);
@@ -118,6 +133,9 @@ public static partial class Gemm
         // Optional row vector (length N) that C starts from instead of zero: C = bias + op(A)·op(B). Each thread writes it
         // into its own block of C just before accumulating onto it, so the bias costs no serial pass.
         public float* Bias;
+        // Optional B already packed by PackB (every k block, all columns, panels NR wide): no packing of B per call.
+        public float* PackedB;
+        public int PackedBWidth;
         public MicroKernel Kernel;
     }
 
@@ -151,7 +169,7 @@ public static partial class Gemm
         int mcMax = Math.Min(Mc, RoundUp(i1 - i0, mr));
         var buffers = PackBuffers.ForCurrentThread();
         float* aPack = buffers.A((long)mcMax * kcMax);
-        float* bPack = buffers.B((long)ncMax * kcMax);
+        float* bPack = g.PackedB != null ? null : buffers.B((long)ncMax * kcMax);
 
         for (int jc = j0; jc < j1; jc += Nc)
         {
@@ -160,10 +178,15 @@ public static partial class Gemm
             {
                 int kc = Math.Min(kcMax, g.K - pc);
                 bool overwrite = !g.Accumulate && pc == 0;
-                // B block (kc × nc) as micro-panels of nr columns.
-                float* bSrc = g.B + pc * g.BRow + jc * g.BCol;
-                for (int jr = 0; jr < nc; jr += nr)
-                    PackPanel(bSrc + jr * g.BCol, g.BCol, g.BRow, Math.Min(nr, nc - jr), nr, kc, bPack + (nint)jr * kc);
+                // B block (kc × nc) as micro-panels of nr columns (or its place in the prepacked B: jc is tile-aligned).
+                if (g.PackedB != null)
+                    bPack = g.PackedB + (nint)pc * g.PackedBWidth + (nint)jc * kc;
+                else
+                {
+                    float* bSrc = g.B + pc * g.BRow + jc * g.BCol;
+                    for (int jr = 0; jr < nc; jr += nr)
+                        PackPanel(bSrc + jr * g.BCol, g.BCol, g.BRow, Math.Min(nr, nc - jr), nr, kc, bPack + (nint)jr * kc);
+                }
 
                 for (int ic = i0; ic < i1; ic += Mc)
                 {

@@ -22,6 +22,25 @@ public partial class Tensor
             Kernels.Gemm.Dgemm(ta, tb, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, acc);
     }
 
+    /// <summary>
+    /// The recurrent weight packed once for the GEMM of every time step (float32), or null (float64 takes the plain
+    /// GEMM): with <paramref name="transposed"/> op(W) = Wᵀ, i.e. h·Wᵀ of the forward pass; otherwise W, the backward's dgates·W.
+    /// </summary>
+    private static Kernels.PackedMatrix? PackWeight<T>(T[] w, int rows, int cols, bool transposed) where T : unmanaged =>
+        typeof(T) == typeof(float)
+            ? Kernels.Gemm.PackB(transposed, transposed ? cols : rows, transposed ? rows : cols, MemoryMarshal.Cast<T, float>(w.AsSpan(0, rows * cols)), cols)
+            : null;
+
+    /// <summary>C (m×n) (+)= A·op(W) for one time step, with W prepacked when <paramref name="packed"/> is given.</summary>
+    private static void StepGemm<T>(Kernels.PackedMatrix? packed, bool transW, int m, int n, int k, ReadOnlySpan<T> a, int lda, T[] w, int ldw, Span<T> c, int ldc, bool acc)
+        where T : unmanaged
+    {
+        if (packed is not null)
+            Kernels.Gemm.SgemmPrepacked(false, m, MemoryMarshal.Cast<T, float>(a), lda, packed, MemoryMarshal.Cast<T, float>(c), ldc, acc);
+        else
+            GemmT(false, transW, m, n, k, a, lda, w, ldw, c, ldc, acc);
+    }
+
     private static T Sig<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
     private static void CheckRecurrentArgs(string op, Tensor xp, Tensor wHh, Tensor? bHh, Tensor h0, Tensor? c0, int gates)
@@ -78,6 +97,7 @@ public partial class Tensor
         Span<T> y = result.Span<T>();
         // Saved for backward: activated gates (T,B,4H) (reuses xp's buffer), cell states c_t (T,B,H), previous h (T,B,H).
         T[] cs = TensorScope.RentArray<T>(steps * bh), hprev = TensorScope.RentArray<T>(steps * bh); // every element written below
+        Kernels.PackedMatrix? wT = PackWeight(w, g4, hid, transposed: true); // packed once for all time steps
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
@@ -85,7 +105,7 @@ public partial class Tensor
             ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
             hp.CopyTo(hprev.AsSpan(t * bh, bh));
             Span<T> gates = xp.AsSpan(t * bg, bg);
-            GemmT(false, true, batch, g4, hid, hp, hid, w, hid, gates, g4, acc: true);
+            StepGemm(wT, true, batch, g4, hid, hp, hid, w, hid, gates, g4, acc: true);
             Span<T> ct = cs.AsSpan(t * bh, bh), ht = y.Slice(t * bh, bh);
             for (int r = 0; r < batch; r++)
                 Kernels.LstmCell.Forward(gates.Slice(r * g4, g4), b, cp.Slice(r * hid, hid), ct.Slice(r * hid, hid), ht.Slice(r * hid, hid));
@@ -105,6 +125,7 @@ public partial class Tensor
             var dc0 = new Tensor(Storage.AllocateUninitialized(xpIn.DType, bh), [batch, hid]);
             T[] dhNext = (T[])dh0.Storage.Data, dc = (T[])dc0.Storage.Data;
             dy.Slice(steps * bh, bh).CopyTo(dc);
+            Kernels.PackedMatrix? wPacked = PackWeight(w, g4, hid, transposed: false);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
@@ -118,7 +139,7 @@ public partial class Tensor
                     int o = r * hid, go = r * g4;
                     Kernels.LstmCell.Backward(a.Slice(go, g4), cp.Slice(o, hid), ct.Slice(o, hid), dhNext.AsSpan(o, hid), dc.AsSpan(o, hid), dgt.Slice(go, g4));
                 }
-                GemmT(false, false, batch, hid, g4, dgt, g4, w, hid, dhNext, hid, acc: false);
+                StepGemm(wPacked, false, batch, hid, g4, dgt, g4, w, hid, dhNext, hid, acc: false);
             }
             var dw = new Tensor(Storage.Allocate(xpIn.DType, g4 * hid), [g4, hid]);
             GemmT(true, false, g4, hid, steps * batch, dg, g4, hprev, hid, dw.Span<T>(), hid, acc: false);
@@ -156,12 +177,13 @@ public partial class Tensor
         Span<T> y = result.Span<T>();
         // every element of these is written before it is read
         T[] hprev = TensorScope.RentArray<T>(steps * bh), ghn = TensorScope.RentArray<T>(steps * bh), gh = TensorScope.RentArray<T>(bg);
+        Kernels.PackedMatrix? wT = PackWeight(w, g3, hid, transposed: true); // packed once for all time steps
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
             ReadOnlySpan<T> hp = s == 0 ? h0 : y.Slice(tPrev * bh, bh);
             hp.CopyTo(hprev.AsSpan(t * bh, bh));
-            GemmT(false, true, batch, g3, hid, hp, hid, w, hid, gh, g3, acc: false);
+            StepGemm(wT, true, batch, g3, hid, hp, hid, w, hid, gh, g3, acc: false);
             Span<T> gx = xp.AsSpan(t * bg, bg), ht = y.Slice(t * bh, bh), ghnT = ghn.AsSpan(t * bh, bh);
             for (int r = 0; r < batch; r++)
             {
@@ -189,6 +211,7 @@ public partial class Tensor
             // dh of the next step starts at zero; the carry is fully written before the GEMM accumulates into it
             Tensor dhNextT = new(Storage.Allocate(xpIn.DType, bh), [batch, hid]), dhCarryT = new(Storage.Allocate(xpIn.DType, bh), [batch, hid]);
             T[] dgh = TensorScope.RentArray<T>(steps * bg), dhNext = (T[])dhNextT.Storage.Data, dhCarry = (T[])dhCarryT.Storage.Data;
+            Kernels.PackedMatrix? wPacked = PackWeight(w, g3, hid, transposed: false);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s;
@@ -209,7 +232,7 @@ public partial class Tensor
                         dhCarry[o + j] = dh * z;
                     }
                 }
-                GemmT(false, false, batch, hid, g3, dght, g3, w, hid, dhCarry, hid, acc: true);
+                StepGemm(wPacked, false, batch, hid, g3, dght, g3, w, hid, dhCarry, hid, acc: true);
                 (dhNext, dhCarry) = (dhCarry, dhNext);
             }
             var dw = new Tensor(Storage.Allocate(xpIn.DType, g3 * hid), [g3, hid]);
