@@ -64,7 +64,8 @@ public static partial class Gemm
     /// C (m×n) = op(A)·B, or C += op(A)·B when <paramref name="accumulate"/>, with B packed by <see cref="PackB"/>:
     /// the same blocks, order of summation and threads as <see cref="Sgemm"/>'s packed path, so the same bits.
     /// </summary>
-    internal static unsafe void SgemmPrepacked(bool transA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, bool accumulate)
+    internal static unsafe void SgemmPrepacked(bool transA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc, bool accumulate,
+        int threads = 0)
     {
         int n = b.N, k = b.K;
         Validate(transA, false, m, n, k, a.Length, lda, k * n, Math.Max(n, 1), c.Length, ldc);
@@ -87,7 +88,8 @@ public static partial class Gemm
                 Kernel = b.Kernel,
                 PackedB = pb, PackedBWidth = b.NPadded,
             };
-            RunPacked(args, (long)m * n * k < ParallelMinWork ? 1 : KernelThreads.Count);
+            // threads: 0 = the kernel threads when the product is large enough; 1 = on the calling thread (inside a parallel job)
+            RunPacked(args, threads == 1 || (long)m * n * k < ParallelMinWork ? 1 : KernelThreads.Count);
         }
     }
 }

@@ -98,7 +98,21 @@ public partial class Tensor
         // Saved for backward: activated gates (T,B,4H) (reuses xp's buffer), cell states c_t (T,B,H), previous h (T,B,H).
         T[] cs = TensorScope.RentArray<T>(steps * bh), hprev = TensorScope.RentArray<T>(steps * bh); // every element written below
         Kernels.PackedMatrix? wT = PackWeight(w, g4, hid, transposed: true); // packed once for all time steps
-        for (int s = 0; s < steps; s++)
+        if (wT is not null)
+        {
+            // float32: each time step is one parallel job over batch rows (recurrent GEMM and cell together)
+            var job = Kernels.LstmSteps.ForCurrentThread(wT, (float[]?)(object?)b, batch, hid);
+            float[] yf = (float[])result.Storage.Data, csf = (float[])(object)cs, xpf = (float[])(object)xp, hprevf = (float[])(object)hprev;
+            float[] h0f = (float[])(object)h0, c0f = (float[])(object)c0;
+            for (int s = 0; s < steps; s++)
+            {
+                int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
+                job.Forward(s == 0 ? h0f : yf, s == 0 ? 0 : tPrev * bh, s == 0 ? c0f : csf, s == 0 ? 0 : tPrev * bh,
+                    xpf, t * bg, hprevf, t * bh, csf, t * bh, yf, t * bh);
+            }
+            job.Clear();
+        }
+        for (int s = 0; s < steps && wT is null; s++)
         {
             int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
             ReadOnlySpan<T> hp = s == 0 ? h0 : y.Slice(tPrev * bh, bh);
@@ -126,7 +140,21 @@ public partial class Tensor
             T[] dhNext = (T[])dh0.Storage.Data, dc = (T[])dc0.Storage.Data;
             dy.Slice(steps * bh, bh).CopyTo(dc);
             Kernels.PackedMatrix? wPacked = PackWeight(w, g4, hid, transposed: false);
-            for (int s = steps - 1; s >= 0; s--)
+            if (wPacked is not null)
+            {
+                var job = Kernels.LstmSteps.ForCurrentThread(wPacked, null, batch, hid);
+                Tensor gradC = grad.ContiguousRaw();
+                float[] dyf = (float[])gradC.Storage.Data, dgf = (float[])dxpT.Storage.Data, actsf = (float[])(object)acts, csf = (float[])(object)cs;
+                float[] c0f = (float[])(object)c0, dhf = (float[])(object)dhNext, dcf = (float[])(object)dc;
+                for (int s = steps - 1; s >= 0; s--)
+                {
+                    int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
+                    job.Backward(dyf, gradC.Offset + t * bh, dhf, actsf, t * bg, s == 0 ? c0f : csf, s == 0 ? 0 : tPrev * bh, csf, t * bh,
+                        dcf, dgf, t * bg);
+                }
+                job.Clear();
+            }
+            for (int s = steps - 1; s >= 0 && wPacked is null; s--)
             {
                 int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
                 ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
