@@ -28,8 +28,11 @@ public static partial class Gemm
     // (800×10×20: 6 µs vs 13 µs; 800×48×20: 15 µs vs 20 µs).
     internal const long DirectNarrowMaxWork = 1 << 20;
     internal const int DirectNarrowMaxN = 48;
-    // The direct path gives each thread at least this many rows of C.
+    // The direct path gives each thread at least this many rows of C ...
     internal const int DirectMinRowsPerThread = 64;
+    // ... and stays on the calling thread below this many multiply-adds: W1's 800×10×20 products (160K) ran 2× slower
+    // per training step on two threads than on one, the hand-off costing more than the halved work.
+    internal const long DirectParallelMinWork = 1 << 19;
     // From this many multiply-adds on, work is split across threads (48³ already gains 25 %, 64³ 45 %).
     internal const long ParallelMinWork = 40 * 40 * 40;
 
@@ -78,7 +81,7 @@ public static partial class Gemm
             // threads, 13 µs on one), and short strips do not repay even that, hence DirectMinRowsPerThread.
             job.Direct = true;
             job.SplitRows = true;
-            int strips = Math.Max(1, Math.Min(threads, m / DirectMinRowsPerThread));
+            int strips = work < DirectParallelMinWork ? 1 : Math.Max(1, Math.Min(threads, m / DirectMinRowsPerThread));
             job.Step = RoundUp((m + strips - 1) / strips, 4);
         }
         else

@@ -146,19 +146,24 @@ public static partial class Gemm
 
         int aRows = transA ? k : m, aCols = transA ? m : k;
         int bRows = transB ? n : k, bCols = transB ? k : n;
-        string aShape = transA ? "k×m" : "m×k", bShape = transB ? "n×k" : "k×n";
-        CheckMatrix("a", "lda", aLength, aRows, aCols, lda, $"A (stored {aShape} = {aRows}×{aCols} because transA is {(transA ? "true" : "false")})");
-        CheckMatrix("b", "ldb", bLength, bRows, bCols, ldb, $"B (stored {bShape} = {bRows}×{bCols} because transB is {(transB ? "true" : "false")})");
-        CheckMatrix("c", "ldc", cLength, m, n, ldc, $"C (m×n = {m}×{n})");
+        // The descriptions are built only when a check fails: formatting them on every call cost about 1 µs per product.
+        if (!MatrixFits(aLength, aRows, aCols, lda))
+            ThrowMatrix("a", "lda", aLength, aRows, aCols, lda, $"A (stored {(transA ? "k×m" : "m×k")} = {aRows}×{aCols} because transA is {(transA ? "true" : "false")})");
+        if (!MatrixFits(bLength, bRows, bCols, ldb))
+            ThrowMatrix("b", "ldb", bLength, bRows, bCols, ldb, $"B (stored {(transB ? "n×k" : "k×n")} = {bRows}×{bCols} because transB is {(transB ? "true" : "false")})");
+        if (!MatrixFits(cLength, m, n, ldc))
+            ThrowMatrix("c", "ldc", cLength, m, n, ldc, $"C (m×n = {m}×{n})");
     }
 
-    private static void CheckMatrix(string spanName, string ldName, int length, int rows, int cols, int ld, string what)
+    private static bool MatrixFits(int length, int rows, int cols, int ld) =>
+        ld >= cols && ld >= 1 && length >= (rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols);
+
+    private static void ThrowMatrix(string spanName, string ldName, int length, int rows, int cols, int ld, string what)
     {
         if (ld < cols || ld < 1)
             throw new ArgumentException($"{ldName} is {ld} but must be at least {Math.Max(cols, 1)}, the row length of {what}.", ldName);
         long needed = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
-        if (length < needed)
-            throw new ArgumentException($"Span {spanName} has {length} elements but {what} with {ldName} = {ld} needs {needed}.", spanName);
+        throw new ArgumentException($"Span {spanName} has {length} elements but {what} with {ldName} = {ld} needs {needed}.", spanName);
     }
 }
 

@@ -66,3 +66,35 @@ public class ParallelElementwiseTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 4);
     }
 }
+
+/// <summary>The register-held column sums of narrow blocks (bias gradients of small layers) against the plain row-order loop.</summary>
+public class NarrowColumnSumTests
+{
+    [Theory]
+    [InlineData(3, 2)]
+    [InlineData(800, 10)]
+    [InlineData(800, 5)]
+    [InlineData(17, 8)]
+    [InlineData(33, 9)]
+    [InlineData(64, 16)]
+    [InlineData(5, 17)]
+    [InlineData(100, 31)]
+    [InlineData(7, 32)]
+    public void Narrow_column_sums_equal_the_row_order_loop_bit_for_bit(int rows, int cols)
+    {
+        var x = Tensor.Randn([rows, cols], new Generator((ulong)(rows * 100 + cols)));
+        float[] xv = x.ToArray();
+        var expected = new float[cols];
+        for (int j = 0; j < cols; j++)
+        {
+            float s = xv[j];
+            for (int r = 1; r < rows; r++) s += xv[r * cols + j];
+            expected[j] = s;
+        }
+        Assert.Equal(expected, x.Sum(0).ToArray());
+        // the same through a leading batch dimension (outer > 1)
+        var x3 = Tensor.Stack([x, x.MulScalar(2)]);
+        float[] both = x3.Sum(1).ToArray();
+        Assert.Equal(expected, both[..cols]);
+    }
+}
