@@ -44,7 +44,8 @@ public partial class Tensor
         Tensor xc = x.ContiguousRaw();
         Tensor gd = g.DType == x.DType ? g.ContiguousRaw() : g.To(x.DType).ContiguousRaw();
         var dx = new Tensor(Storage.AllocateUninitialized(x.DType, x.Numel), x.ShapeArray);
-        if (x.DType == DType.Float32) ActivationBackward.Relu(gd.Span<float>(), xc.Span<float>(), dx.Span<float>());
+        if (x.DType == DType.Float32)
+            ParallelElementwise.ReluBackward((float[])gd.Storage.Data, gd.Offset, (float[])xc.Storage.Data, xc.Offset, (float[])dx.Storage.Data, 0, x.Numel);
         else ActivationBackward.Relu(gd.Span<double>(), xc.Span<double>(), dx.Span<double>());
         return dx;
     }
@@ -56,8 +57,8 @@ public partial class Tensor
         var dx = new Tensor(Storage.AllocateUninitialized(y.DType, y.Numel), y.ShapeArray);
         if (y.DType == DType.Float32)
         {
-            if (tanh) ActivationBackward.Tanh<float>(gd.Span<float>(), y.Span<float>(), dx.Span<float>());
-            else ActivationBackward.Sigmoid<float>(gd.Span<float>(), y.Span<float>(), dx.Span<float>());
+            Tensor yc = y.ContiguousRaw();
+            ParallelElementwise.ActivationBackward(tanh, (float[])gd.Storage.Data, gd.Offset, (float[])yc.Storage.Data, yc.Offset, (float[])dx.Storage.Data, 0, y.Numel);
         }
         else
         {

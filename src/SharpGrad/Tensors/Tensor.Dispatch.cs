@@ -79,7 +79,7 @@ public partial class Tensor
         RequireFloating(op);
         var src = ContiguousRaw();
         var result = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone()); // written in full
-        if (DType == DType.Float32) Unary.Apply(kind, src.Span<float>(), result.Span<float>(), p, q);
+        if (DType == DType.Float32) ParallelElementwise.Unary(kind, (float[])src.Storage.Data, src.Offset, (float[])result.Storage.Data, 0, Numel, p, q);
         else Unary.Apply(kind, src.Span<double>(), result.Span<double>(), p, q);
         return result;
     }

@@ -98,3 +98,42 @@ public class NarrowColumnSumTests
         Assert.Equal(expected, both[..cols]);
     }
 }
+
+/// <summary>Threaded unary ops and activation backwards on long runs equal the single-threaded kernels bit for bit.</summary>
+public class ParallelActivationTests
+{
+    [Fact]
+    public void Long_activations_and_their_gradients_do_not_depend_on_threads()
+    {
+        int n = SharpGrad.Kernels.ParallelElementwise.MinLength * 2 + 77;
+        (float[] Values, float[] Grads) Run(int threads, Func<Tensor, Tensor> f)
+        {
+            int saved = SharpGrad.Kernels.KernelThreads.Count;
+            SharpGrad.Kernels.KernelThreads.Count = threads;
+            try
+            {
+                var g = new Generator(9);
+                var x = Tensor.Randn([n], g).RequiresGrad_();
+                var up = Tensor.Randn([n], g);
+                Tensor y = f(x);
+                (y * up).Sum().Backward();
+                return (y.ToArray(), x.Grad!.ToArray());
+            }
+            finally
+            {
+                SharpGrad.Kernels.KernelThreads.Count = saved;
+            }
+        }
+        foreach (Func<Tensor, Tensor> f in new Func<Tensor, Tensor>[] { t => t.Relu(), t => t.Sigmoid(), t => t.Tanh(), t => t.Exp() })
+        {
+            var one = Run(1, f);
+            var all = Run(Environment.ProcessorCount, f);
+            Assert.Equal(one.Values, all.Values);
+            Assert.Equal(one.Grads, all.Grads);
+        }
+        // and the values are the op's: relu of the first elements by hand
+        var (values, _) = Run(Environment.ProcessorCount, t => t.Relu());
+        var xs = Tensor.Randn([n], new Generator(9)).ToArray();
+        for (int i = 0; i < n; i += 9973) Assert.Equal(Math.Max(xs[i], 0f), values[i]);
+    }
+}
