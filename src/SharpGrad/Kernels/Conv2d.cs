@@ -65,11 +65,15 @@ internal static class Conv2d
     private const int MaxChunks = 16;
 
     /// <summary>y (N, OutC, OH, OW) = conv(x (N, C, H, W), w (OutC, C/G, KH, KW)) + b (OutC).</summary>
-    public static void Forward<T>(T[] x, int xOff, T[] w, int wOff, T[]? b, int bOff, T[] y, int yOff, in Conv2dGeometry g)
+    /// <remarks>
+    /// <c>savedColumns</c>, when given (N × C·KH·KW·OH·OW elements), receives every image's im2col columns, so that
+    /// <see cref="Backward{T}"/> can take them instead of unfolding the images again.
+    /// </remarks>
+    public static void Forward<T>(T[] x, int xOff, T[] w, int wOff, T[]? b, int bOff, T[] y, int yOff, in Conv2dGeometry g, T[]? savedColumns = null)
         where T : unmanaged, INumberBase<T>
     {
         var job = ForwardJob<T>.Instance ??= new ForwardJob<T>();
-        job.Set(x, xOff, w, wOff, b, bOff, y, yOff, g);
+        job.Set(x, xOff, w, wOff, b, bOff, y, yOff, g, savedColumns);
         KernelThreads.Run(job, g.N, Threads(g));
         job.Clear();
     }
@@ -78,7 +82,9 @@ internal static class Conv2d
     /// Gradients of the convolution: dx (N, C, H, W) when <paramref name="dx"/> is not null (overwritten), dw (OutC, C/G, KH, KW)
     /// when <paramref name="dw"/> is not null (overwritten), db (OutC) when <paramref name="db"/> is not null (overwritten).
     /// </summary>
-    public static void Backward<T>(T[] x, int xOff, T[] w, int wOff, T[] dy, int dyOff, T[]? dx, T[]? dw, T[]? db, in Conv2dGeometry g)
+    /// <remarks><c>savedColumns</c>: the columns <see cref="Forward{T}"/> saved for these images, or null to unfold them again.</remarks>
+    public static void Backward<T>(T[] x, int xOff, T[] w, int wOff, T[] dy, int dyOff, T[]? dx, T[]? dw, T[]? db, in Conv2dGeometry g,
+        T[]? savedColumns = null)
         where T : unmanaged, INumberBase<T>
     {
         int wSize = g.OutC * g.KG;
@@ -90,7 +96,7 @@ internal static class Conv2d
         {
             partials = Scratch<T>.Partials(chunks * (wSize + g.OutC));
         }
-        job.Set(x, xOff, w, wOff, dy, dyOff, dx, dw is not null, db is not null, partials, chunks, g);
+        job.Set(x, xOff, w, wOff, dy, dyOff, dx, dw is not null, db is not null, partials, chunks, g, savedColumns);
         KernelThreads.Run(job, chunks, Threads(g));
         job.Clear();
         if (partials is null) return;
@@ -205,16 +211,16 @@ internal static class Conv2d
     {
         [ThreadStatic] internal static ForwardJob<T>? Instance;
         private T[] _x = [], _w = [], _y = [];
-        private T[]? _b;
+        private T[]? _b, _saved;
         private int _xOff, _wOff, _bOff, _yOff;
         private Conv2dGeometry _g;
 
-        public void Set(T[] x, int xOff, T[] w, int wOff, T[]? b, int bOff, T[] y, int yOff, in Conv2dGeometry g)
+        public void Set(T[] x, int xOff, T[] w, int wOff, T[]? b, int bOff, T[] y, int yOff, in Conv2dGeometry g, T[]? saved)
         {
-            (_x, _xOff, _w, _wOff, _b, _bOff, _y, _yOff, _g) = (x, xOff, w, wOff, b, bOff, y, yOff, g);
+            (_x, _xOff, _w, _wOff, _b, _bOff, _y, _yOff, _g, _saved) = (x, xOff, w, wOff, b, bOff, y, yOff, g, saved);
         }
 
-        public void Clear() { _x = _w = _y = []; _b = null; }
+        public void Clear() { _x = _w = _y = []; _b = _saved = null; }
 
         internal override void RunPart(int n)
         {
@@ -225,7 +231,8 @@ internal static class Conv2d
             ReadOnlySpan<T> col = xs;
             if (!g.IsPointwise)
             {
-                var buf = Scratch<T>.Col(g.C * g.KH * g.KW * ohw);
+                int colSize = g.C * g.KH * g.KW * ohw;
+                Span<T> buf = _saved is null ? Scratch<T>.Col(colSize) : _saved.AsSpan(n * colSize, colSize);
                 Im2Col(xs, buf, g);
                 col = buf;
             }
@@ -242,17 +249,18 @@ internal static class Conv2d
     {
         [ThreadStatic] internal static BackwardJob<T>? Instance;
         private T[] _x = [], _w = [], _dy = [];
-        private T[]? _dx, _partials;
+        private T[]? _dx, _partials, _saved;
         private bool _dw, _db;
         private int _xOff, _wOff, _dyOff, _chunks;
         private Conv2dGeometry _g;
 
-        public void Set(T[] x, int xOff, T[] w, int wOff, T[] dy, int dyOff, T[]? dx, bool dw, bool db, T[]? partials, int chunks, in Conv2dGeometry g)
+        public void Set(T[] x, int xOff, T[] w, int wOff, T[] dy, int dyOff, T[]? dx, bool dw, bool db, T[]? partials, int chunks, in Conv2dGeometry g,
+            T[]? saved)
         {
-            (_x, _xOff, _w, _wOff, _dy, _dyOff, _dx, _dw, _db, _partials, _chunks, _g) = (x, xOff, w, wOff, dy, dyOff, dx, dw, db, partials, chunks, g);
+            (_x, _xOff, _w, _wOff, _dy, _dyOff, _dx, _dw, _db, _partials, _chunks, _g, _saved) = (x, xOff, w, wOff, dy, dyOff, dx, dw, db, partials, chunks, g, saved);
         }
 
-        public void Clear() { _x = _w = _dy = []; _dx = _partials = null; }
+        public void Clear() { _x = _w = _dy = []; _dx = _partials = _saved = null; }
 
         internal override void RunPart(int chunk)
         {
@@ -272,7 +280,9 @@ internal static class Conv2d
                 {
                     // dW_g += dY_g (CoutG × OH·OW) · col_gᵀ (OH·OW × KG)
                     ReadOnlySpan<T> col = xs;
-                    if (!g.IsPointwise)
+                    if (!g.IsPointwise && _saved is not null)
+                        col = _saved.AsSpan(n * colSize, colSize); // unfolded by the forward pass
+                    else if (!g.IsPointwise)
                     {
                         var buf = Scratch<T>.Col(colSize);
                         Im2Col(xs, buf, g);

@@ -66,29 +66,37 @@ public static partial class Functional
 
         Tensor x = input.ContiguousRaw(), wt = weight.ContiguousRaw(), b = bias?.ContiguousRaw()!;
         var y = new Tensor(Storage.AllocateUninitialized(input.DType, n * outC * geo.OH * geo.OW), [n, outC, geo.OH, geo.OW]); // every element written
-        if (input.DType == DType.Float32) ConvForward<float>(x, wt, bias is null ? null : b, y, geo);
-        else ConvForward<double>(x, wt, bias is null ? null : b, y, geo);
+        // Inside a TensorScope (a training step) the forward keeps every image's im2col columns for the weight gradient,
+        // from the step's pool, instead of the backward unfolding the images again.
+        bool saveColumns = !geo.IsPointwise && weight.RequiresGrad && Autograd.IsGradEnabled && TensorScope.IsActive;
+        int columnElements = geo.C * geo.KH * geo.KW * geo.OutPlane * n;
+        Array? saved = !saveColumns ? null : input.DType == DType.Float32 ? TensorScope.RentArray<float>(columnElements) : TensorScope.RentArray<double>(columnElements);
+        if (input.DType == DType.Float32) ConvForward<float>(x, wt, bias is null ? null : b, y, geo, (float[]?)saved);
+        else ConvForward<double>(x, wt, bias is null ? null : b, y, geo, (double[]?)saved);
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
+        Tensor output = y;
         return y.Record("Conv2dBackward", inputs, gy =>
         {
+            if (saved is not null) _ = output.Storage; // throws once the step's scope has ended and recycled the columns
             Tensor gc = gy.ContiguousRaw();
             // the kernel overwrites every element of each gradient it is given
             Tensor? dx = input.RequiresGrad ? Uninitialized(input) : null;
             Tensor? dw = weight.RequiresGrad ? Uninitialized(weight) : null;
             Tensor? db = bias is not null && bias.RequiresGrad ? Uninitialized(bias) : null;
-            if (gc.DType == DType.Float32) ConvBackward<float>(x, wt, gc, dx, dw, db, geo);
-            else ConvBackward<double>(x, wt, gc, dx, dw, db, geo);
+            if (gc.DType == DType.Float32) ConvBackward<float>(x, wt, gc, dx, dw, db, geo, (float[]?)saved);
+            else ConvBackward<double>(x, wt, gc, dx, dw, db, geo, (double[]?)saved);
             return bias is null ? [dx, dw] : [dx, dw, db];
         }, x, wt);
     }
 
     private static Tensor Uninitialized(Tensor like) => new(Storage.AllocateUninitialized(like.DType, like.Numel), like.ShapeArray);
 
-    private static void ConvForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, in Conv2dGeometry g) where T : unmanaged, INumberBase<T> =>
+    private static void ConvForward<T>(Tensor x, Tensor w, Tensor? b, Tensor y, in Conv2dGeometry g, T[]? savedColumns) where T : unmanaged, INumberBase<T> =>
         Kernels.Conv2d.Forward((T[])x.Storage.Data, x.Offset, (T[])w.Storage.Data, w.Offset, (T[]?)b?.Storage.Data, b?.Offset ?? 0,
-            (T[])y.Storage.Data, 0, g);
+            (T[])y.Storage.Data, 0, g, savedColumns);
 
-    private static void ConvBackward<T>(Tensor x, Tensor w, Tensor gy, Tensor? dx, Tensor? dw, Tensor? db, in Conv2dGeometry g) where T : unmanaged, INumberBase<T> =>
+    private static void ConvBackward<T>(Tensor x, Tensor w, Tensor gy, Tensor? dx, Tensor? dw, Tensor? db, in Conv2dGeometry g, T[]? savedColumns)
+        where T : unmanaged, INumberBase<T> =>
         Kernels.Conv2d.Backward((T[])x.Storage.Data, x.Offset, (T[])w.Storage.Data, w.Offset, (T[])gy.Storage.Data, gy.Offset,
-            (T[]?)dx?.Storage.Data, (T[]?)dw?.Storage.Data, (T[]?)db?.Storage.Data, g);
+            (T[]?)dx?.Storage.Data, (T[]?)dw?.Storage.Data, (T[]?)db?.Storage.Data, g, savedColumns);
 }
