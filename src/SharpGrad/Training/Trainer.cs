@@ -50,6 +50,9 @@ public sealed class Trainer
     /// reproducible run); <paramref name="dropLast"/> drops a last, smaller batch (useful with BatchNorm);
     /// <paramref name="transform"/> (e.g. data augmentation) is applied to training batches only, never to validation data.
     /// Stops early when a callback sets <see cref="TrainingContext.StopTraining"/>.
+    /// Each step runs inside a <see cref="TensorScope"/> (its tensors reuse the previous step's memory; per-batch callbacks run
+    /// outside it) and zeroes gradients in place (<c>ZeroGrad(setToNone: false)</c>), so a parameter that takes no part in a
+    /// step still gets an update from a zero gradient, as with PyTorch's <c>zero_grad(set_to_none=False)</c>.
     /// </summary>
     public History Fit(IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
         IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false,
