@@ -38,7 +38,8 @@ internal static class ParallelAdd
         public void Set(float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length, int parts)
         {
             (_a, _aOff, _b, _bOff, _d, _dOff, _length) = (a, aOff, b, bOff, d, dOff, length);
-            _chunk = (length / parts + ChunkAlignment - 1) / ChunkAlignment * ChunkAlignment;
+            int perPart = (length + parts - 1) / parts; // rounded up, so parts × chunk covers the whole length
+            _chunk = (perPart + ChunkAlignment - 1) / ChunkAlignment * ChunkAlignment;
         }
 
         public void Clear() => _a = _b = _d = [];

@@ -62,7 +62,8 @@ internal static class ParallelElementwise
         public void Set(Op op, UnaryKind kind, float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length, double p, double q, int parts)
         {
             (_op, _kind, _a, _aOff, _b, _bOff, _d, _dOff, _length, _p, _q) = (op, kind, a, aOff, b, bOff, d, dOff, length, p, q);
-            _chunk = (length / parts + 63) / 64 * 64;
+            int perPart = (length + parts - 1) / parts; // rounded up, so parts × chunk covers the whole length
+            _chunk = (perPart + 63) / 64 * 64;
         }
 
         public void Clear() => _a = _b = _d = [];

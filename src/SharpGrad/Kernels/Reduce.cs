@@ -103,8 +103,10 @@ public static class Reduce
             var a2 = System.Runtime.Intrinsics.Vector256.Load(pa + 16);
             var a3 = System.Runtime.Intrinsics.Vector256.Load(pa + 24);
             int vectors = (inner + 7) / 8;
+            // Rows whose vector reads stay inside the block; later rows are added one value at a time below.
+            int vectorRows = Math.Min(n, (block.Length - vectors * 8) / inner + 1);
             float* row = pb + inner;
-            for (int r = 1; r < n - 1; r++, row += inner)
+            for (int r = 1; r < vectorRows; r++, row += inner)
             {
                 a0 += System.Runtime.Intrinsics.Vector256.Load(row);
                 if (vectors > 1) a1 += System.Runtime.Intrinsics.Vector256.Load(row + 8);
@@ -116,8 +118,10 @@ public static class Reduce
             a2.Store(pa + 16);
             a3.Store(pa + 24);
         }
-        ReadOnlySpan<float> last = block.Slice((n - 1) * inner, inner);
-        for (int i = 0; i < inner; i++) dst[i] = acc[i] + last[i];
+        acc.Slice(0, inner).CopyTo(dst);
+        int firstScalarRow = Math.Max(1, Math.Min(n, (block.Length - ((inner + 7) / 8) * 8) / inner + 1));
+        for (int r = firstScalarRow, at = r * inner; r < n; r++, at += inner)
+            for (int i = 0; i < inner; i++) dst[i] += block[at + i];
     }
 
     private static void MinMaxRowsSmall<T>(bool max, ReadOnlySpan<T> block, int n, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>

@@ -30,6 +30,7 @@ public sealed class TensorScope : IDisposable
     private readonly StoragePool? _pool; // null: a suspension, whose allocations are ordinary garbage-collected buffers
     private readonly List<Storage>? _owned;
     private List<Array>? _scratch; // kernel work arrays rented through RentArray, returned with the tensors
+    private bool _kept;            // Keep was called: a kept graph may still read this scope's work arrays
     private readonly int _threadId;
     private bool _disposed;
 
@@ -68,7 +69,8 @@ public sealed class TensorScope : IDisposable
 
     /// <summary>
     /// Lets <paramref name="tensor"/> (and every view of its storage) outlive this scope: it moves to the enclosing pooling
-    /// scope, or becomes an ordinary tensor when there is none. Returns the tensor.
+    /// scope, or becomes an ordinary tensor when there is none. The work arrays the scope's kernels saved for backward move
+    /// with it, so the kept tensor's graph stays valid. Returns the tensor.
     /// </summary>
     /// <exception cref="ArgumentException">When the tensor was not created in this scope.</exception>
     public Tensor Keep(Tensor tensor)
@@ -78,15 +80,22 @@ public sealed class TensorScope : IDisposable
         Storage s = tensor.Storage;
         if (!ReferenceEquals(s.Owner, this))
             throw new ArgumentException("TensorScope.Keep: the tensor's memory does not belong to this scope (it was created outside it or in another scope).", nameof(tensor));
-        TensorScope? outer = _parent;
-        while (outer is not null && outer._pool is null) outer = outer._parent;
-        if (outer is null || outer._disposed) s.Owner = null;
+        _kept = true;
+        TensorScope? outer = OuterPoolingScope();
+        if (outer is null) s.Owner = null;
         else
         {
             s.Owner = outer;
             outer._owned!.Add(s);
         }
         return tensor;
+    }
+
+    private TensorScope? OuterPoolingScope()
+    {
+        TensorScope? outer = _parent;
+        while (outer is not null && outer._pool is null) outer = outer._parent;
+        return outer is null || outer._disposed ? null : outer;
     }
 
     /// <summary>Ends the scope: buffers of the tensors created in it go back to the pool. Scopes end in reverse order of creation.</summary>
@@ -110,7 +119,10 @@ public sealed class TensorScope : IDisposable
         _pool.ReturnList(_owned);
         if (_scratch is not null)
         {
-            foreach (Array a in _scratch) _pool.ReturnArray(a);
+            // Work arrays carry no generation check, and a kept tensor's graph (max-pool indices, saved LSTM states, im2col
+            // columns) may still read them: after a Keep they all move to the enclosing scope (or are left to the GC).
+            if (!_kept) foreach (Array a in _scratch) _pool.ReturnArray(a);
+            else if (OuterPoolingScope() is { } outer) (outer._scratch ??= _pool.RentArrayList()).AddRange(_scratch);
             _pool.ReturnArrayList(_scratch);
         }
     }

@@ -93,8 +93,10 @@ public static partial class Losses
             : Tensor.Scalar(SumOf(loss) / normaliser, input.DType);
 
         string name = fromLogits ? "CrossEntropyLossBackward" : "NllLossBackward";
+        Tensor output = result;
         return result.Record(name, [input], g =>
         {
+            _ = output.Storage; // throws once the step's scope has ended and recycled lse / rowWeight with the loss
             double[] coef = reduction == Reduction.None ? g.ToArray<double>() : [g.Item() / normaliser];
             var dRows = Tensor.Zeros(rows.ShapeArray, rows.DType);
             if (fromLogits)
