@@ -71,6 +71,11 @@ public static partial class Gemm
         long work = (long)m * n * k;
         if (work < ParallelMinWork)
             threads = 1;
+        if ((path == SgemmPath.Auto || path == SgemmPath.Dot) && UsesDotPath(args))
+        {
+            SgemmDot(args);
+            return;
+        }
         var job = t_job ??= new SgemmJob();
         job.Args = args;
         if (path == SgemmPath.Direct

@@ -186,4 +186,6 @@ internal enum SgemmPath
     Auto,
     Direct,
     Packed,
+    /// <summary>Dot products of contiguous rows for a narrow A·Bᵀ over a long k (Auto's choice where it does not apply).</summary>
+    Dot,
 }
