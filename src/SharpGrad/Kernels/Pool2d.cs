@@ -112,6 +112,11 @@ internal static class Pool2d
                         var dy = _src.AsSpan(_srcOff + p * outPlane, outPlane);
                         var dx = _dst.AsSpan(p * inPlane, inPlane);
                         var idx = _indices.AsSpan(p * outPlane, outPlane);
+                        if (IsTiling2x2(g))
+                        {
+                            MaxBackwardTiling2x2(dy, dx, idx, g);
+                            break;
+                        }
                         dx.Clear();
                         for (int i = 0; i < outPlane; i++) dx[idx[i]] += dy[i];
                         break;
@@ -190,6 +195,39 @@ internal static class Pool2d
                 indices[i * g.OW + j] = Math.Max(at, 0);
             }
         }
+    }
+
+    /// <summary>2×2 windows with stride 2 and no padding that lie inside the plane: every input element is in at most one window.</summary>
+    private static bool IsTiling2x2(in Pool2dGeometry g) =>
+        g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
+
+    /// <summary>
+    /// dx of 2×2/2 max pooling written in one pass: each window's four taps get the gradient at the maximum and 0 elsewhere,
+    /// then the row and column no window covers (odd sizes) are cleared — instead of clearing the plane and scattering.
+    /// </summary>
+    private static void MaxBackwardTiling2x2<T>(ReadOnlySpan<T> dy, Span<T> dx, ReadOnlySpan<int> idx, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = g.W;
+        for (int i = 0; i < g.OH; i++)
+        {
+            Span<T> r0 = dx.Slice(2 * i * w, w), r1 = dx.Slice((2 * i + 1) * w, w);
+            int o = i * g.OW;
+            for (int j = 0; j < g.OW; j++)
+            {
+                int c = 2 * j, start = 2 * i * w + c, at = idx[o + j] - start;
+                T v = dy[o + j];
+                r0[c] = at == 0 ? v : T.Zero;
+                r0[c + 1] = at == 1 ? v : T.Zero;
+                r1[c] = at == w ? v : T.Zero;
+                r1[c + 1] = at == w + 1 ? v : T.Zero;
+            }
+            if (2 * g.OW < w)
+            {
+                r0.Slice(2 * g.OW).Clear();
+                r1.Slice(2 * g.OW).Clear();
+            }
+        }
+        dx.Slice(2 * g.OH * w).Clear();
     }
 
     [ThreadStatic] private static int[]? t_windowStarts;

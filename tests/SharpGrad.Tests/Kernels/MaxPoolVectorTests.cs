@@ -28,5 +28,23 @@ public class MaxPoolVectorTests
         (y32 * upstream).Sum().Backward();
         (y64 * upstream.To(DType.Float64)).Sum().Backward();
         Assert.Equal(x64.Grad!.ToArray<double>().Select(v => (float)v).ToArray(), x32.Grad!.ToArray());
+
+        // and both against the definition: each window's gradient goes to its first maximum (NaN counts as the maximum),
+        // every element outside the windows (odd last row or column) gets 0
+        float[] up = upstream.ToArray(), dx = x32.Grad!.ToArray(), expected = new float[data.Length];
+        int oh = h / 2, ow = w / 2;
+        for (int plane = 0; plane < 6; plane++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    int best = -1;
+                    foreach (int at in new[] { (2 * i) * w + 2 * j, (2 * i) * w + 2 * j + 1, (2 * i + 1) * w + 2 * j, (2 * i + 1) * w + 2 * j + 1 })
+                    {
+                        float v = data[plane * h * w + at];
+                        if (best < 0 || v > data[plane * h * w + best] || float.IsNaN(v)) best = at;
+                    }
+                    expected[plane * h * w + best] += up[plane * oh * ow + i * ow + j];
+                }
+        Assert.Equal(expected, dx);
     }
 }
