@@ -214,49 +214,50 @@ internal static class Conv2d
     /// </summary>
     private static unsafe void Im2ColDenseFloat(ReadOnlySpan<float> x, Span<float> col, in Conv2dGeometry g)
     {
-        int ohw = g.OutPlane, ow = g.OW, w = g.W, r = 0;
-        if (col.Length < g.C * g.KH * g.KW * ohw || x.Length < g.C * g.InPlane)
-            throw new ArgumentException("Conv2d: column or image buffer too small.");
+        CheckDenseBuffers(col.Length, x.Length, g);
         fixed (float* pImage = x, pCol = col)
-        {
-            for (int c = 0; c < g.C; c++)
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++, r++)
-                    {
-                        float* plane = pImage + c * g.InPlane + ki * w + kj, colRow = pCol + (nint)r * ohw;
-                        for (int oh = 0; oh < g.OH; oh++)
-                        {
-                            float* s = plane + oh * w, d = colRow + oh * ow;
-                            int t = 0;
-                            for (; t + 8 <= ow; t += 8) Vector256.Store(Vector256.Load(s + t), d + t);
-                            for (; t < ow; t++) d[t] = s[t];
-                        }
-                    }
-        }
+            UnfoldDense(pImage, pCol, g, scatter: false);
     }
 
     /// <summary>Col2Im (dx += the columns scattered back) for <see cref="IsDenseValid"/> geometries, as <see cref="Im2ColDenseFloat"/>.</summary>
     private static unsafe void Col2ImDenseFloat(ReadOnlySpan<float> col, Span<float> dx, in Conv2dGeometry g)
     {
-        int ohw = g.OutPlane, ow = g.OW, w = g.W, r = 0;
-        if (col.Length < g.C * g.KH * g.KW * ohw || dx.Length < g.C * g.InPlane)
-            throw new ArgumentException("Conv2d: column or image buffer too small.");
+        CheckDenseBuffers(col.Length, dx.Length, g);
         fixed (float* pImage = dx, pCol = col)
-        {
-            for (int c = 0; c < g.C; c++)
-                for (int ki = 0; ki < g.KH; ki++)
-                    for (int kj = 0; kj < g.KW; kj++, r++)
+            UnfoldDense(pImage, pCol, g, scatter: true);
+    }
+
+    private static void CheckDenseBuffers(int colLength, int imageLength, in Conv2dGeometry g)
+    {
+        if (colLength < g.C * g.KH * g.KW * g.OutPlane || imageLength < g.C * g.InPlane)
+            throw new ArgumentException("Conv2d: column or image buffer too small.");
+    }
+
+    /// <summary>Walks every (channel, tap, output row) run: copies image → columns, or with <paramref name="scatter"/> adds columns → image.</summary>
+    private static unsafe void UnfoldDense(float* image, float* col, in Conv2dGeometry g, bool scatter)
+    {
+        int ohw = g.OutPlane, ow = g.OW, w = g.W, r = 0;
+        for (int c = 0; c < g.C; c++)
+            for (int ki = 0; ki < g.KH; ki++)
+                for (int kj = 0; kj < g.KW; kj++, r++)
+                {
+                    float* plane = image + c * g.InPlane + ki * w + kj, colRow = col + (nint)r * ohw;
+                    for (int oh = 0; oh < g.OH; oh++)
                     {
-                        float* plane = pImage + c * g.InPlane + ki * w + kj, colRow = pCol + (nint)r * ohw;
-                        for (int oh = 0; oh < g.OH; oh++)
+                        float* img = plane + oh * w, run = colRow + oh * ow;
+                        int t = 0;
+                        if (scatter)
                         {
-                            float* d = plane + oh * w, s = colRow + oh * ow;
-                            int t = 0;
-                            for (; t + 8 <= ow; t += 8) Vector256.Store(Vector256.Load(d + t) + Vector256.Load(s + t), d + t);
-                            for (; t < ow; t++) d[t] += s[t];
+                            for (; t + 8 <= ow; t += 8) Vector256.Store(Vector256.Load(img + t) + Vector256.Load(run + t), img + t);
+                            for (; t < ow; t++) img[t] += run[t];
+                        }
+                        else
+                        {
+                            for (; t + 8 <= ow; t += 8) Vector256.Store(Vector256.Load(img + t), run + t);
+                            for (; t < ow; t++) run[t] = img[t];
                         }
                     }
-        }
+                }
     }
 
     /// <summary>Output columns [lo, hi) whose input column ow·stride + offset lies in [0, width).</summary>

@@ -37,14 +37,7 @@ public class ParallelElementwiseTests
         const int rows = 2048, cols = 200; // 200 columns: chunks of 16 leave a ragged last part
         var g = new Generator(2);
         var x = Tensor.Randn([rows, cols], g);
-        float[] xv = x.ToArray();
-        var expected = new float[cols];
-        for (int j = 0; j < cols; j++)
-        {
-            float s = xv[j];
-            for (int r = 1; r < rows; r++) s += xv[r * cols + j];
-            expected[j] = s;
-        }
+        float[] expected = ColumnSums.InRowOrder(x.ToArray(), rows, cols);
         foreach (int threads in new[] { 1, Environment.ProcessorCount })
             Assert.Equal(expected, WithThreads(threads, () => x.Sum(0).ToArray()));
     }
@@ -85,14 +78,7 @@ public class NarrowColumnSumTests
     public void Narrow_column_sums_equal_the_row_order_loop_bit_for_bit(int rows, int cols)
     {
         var x = Tensor.Randn([rows, cols], new Generator((ulong)(rows * 100 + cols)));
-        float[] xv = x.ToArray();
-        var expected = new float[cols];
-        for (int j = 0; j < cols; j++)
-        {
-            float s = xv[j];
-            for (int r = 1; r < rows; r++) s += xv[r * cols + j];
-            expected[j] = s;
-        }
+        float[] expected = ColumnSums.InRowOrder(x.ToArray(), rows, cols);
         Assert.Equal(expected, x.Sum(0).ToArray());
         // the same through a leading batch dimension (outer > 1)
         var x3 = Tensor.Stack([x, x.MulScalar(2)]);
@@ -137,5 +123,21 @@ public class ParallelActivationTests
         var (values, _) = Run(Environment.ProcessorCount, t => t.Relu());
         var xs = Tensor.Randn([n], new Generator(9)).ToArray();
         for (int i = 0; i < n; i += 9973) Assert.Equal(Math.Max(xs[i], 0f), values[i]);
+    }
+}
+
+internal static class ColumnSums
+{
+    /// <summary>Σ_r x[r, j] added in row order, one float add at a time: the oracle of the column-sum kernels.</summary>
+    public static float[] InRowOrder(float[] x, int rows, int cols)
+    {
+        var sums = new float[cols];
+        for (int j = 0; j < cols; j++)
+        {
+            float s = x[j];
+            for (int r = 1; r < rows; r++) s += x[r * cols + j];
+            sums[j] = s;
+        }
+        return sums;
     }
 }
