@@ -54,7 +54,7 @@ internal sealed class StoragePool
 
     public void ReturnArray(Array a)
     {
-        long bytes = (long)a.Length * Buffer.ByteLength(a) / Math.Max(a.Length, 1);
+        long bytes = Buffer.ByteLength(a); // primitive element types only (float, double, int, long)
         if (PooledBytes + bytes > TensorScope.MaxPooledBytes) return;
         var key = (a.GetType().GetElementType()!, a.Length);
         if (!_freeArrays.TryGetValue(key, out var stack)) _freeArrays[key] = stack = new Stack<Array>();
