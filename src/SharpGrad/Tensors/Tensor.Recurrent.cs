@@ -175,9 +175,14 @@ public partial class Tensor
             if (bIn is not null)
             {
                 db = new Tensor(Storage.Allocate(xpIn.DType, g4), [g4]);
-                Span<T> dbs = db.Span<T>();
-                for (int row = 0; row < steps * batch; row++)
-                    TensorPrimitives.Add(dbs, dg.Slice(row * g4, g4), dbs);
+                if (typeof(T) == typeof(float) && steps * batch > 0) // Σ over all (step, row) in row order, columns split across threads
+                    Kernels.ParallelColumnSum.Run((float[])dxpT.Storage.Data, 0, steps * batch, g4, (float[])db.Storage.Data, 0);
+                else
+                {
+                    Span<T> dbs = db.Span<T>();
+                    for (int row = 0; row < steps * batch; row++)
+                        TensorPrimitives.Add(dbs, dg.Slice(row * g4, g4), dbs);
+                }
             }
             return bIn is null ? [dxpT, dw, dh0, dc0] : [dxpT, dw, dh0, dc0, db];
         });
