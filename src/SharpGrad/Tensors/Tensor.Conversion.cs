@@ -20,7 +20,7 @@ public partial class Tensor
     {
         switch (Storage.Data)
         {
-            case float[] f: Kernels.StridedCopy.Copy(f, Offset, _shape, _strides, dense.Span<float>()); break;
+            case float[] f: Kernels.ParallelStridedCopy.Copy(f, Offset, _shape, _strides, (float[])dense.Storage.Data, dense.Offset, Numel); break;
             case double[] d: Kernels.StridedCopy.Copy(d, Offset, _shape, _strides, dense.Span<double>()); break;
             case long[] l: Kernels.StridedCopy.Copy(l, Offset, _shape, _strides, dense.Span<long>()); break;
         }

@@ -261,7 +261,7 @@ public partial class Tensor
         {
             switch (Storage.Data)
             {
-                case float[] f: Kernels.StridedCopy.Copy((float[])src.Storage.Data, src.Offset, src._shape, src._strides, f.AsSpan(Offset, Numel)); break;
+                case float[] f: Kernels.ParallelStridedCopy.Copy((float[])src.Storage.Data, src.Offset, src._shape, src._strides, f, Offset, Numel); break;
                 case double[] dd: Kernels.StridedCopy.Copy((double[])src.Storage.Data, src.Offset, src._shape, src._strides, dd.AsSpan(Offset, Numel)); break;
                 case long[] l: Kernels.StridedCopy.Copy((long[])src.Storage.Data, src.Offset, src._shape, src._strides, l.AsSpan(Offset, Numel)); break;
             }

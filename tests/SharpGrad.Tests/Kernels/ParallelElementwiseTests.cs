@@ -141,3 +141,38 @@ internal static class ColumnSums
         return sums;
     }
 }
+
+/// <summary>Long strided copies (transposes, slices padded into larger gradients) split across threads copy every element.</summary>
+public class ParallelStridedCopyTests
+{
+    [Fact]
+    public void Large_transposed_and_sliced_copies_match_element_by_element_for_any_thread_count()
+    {
+        var x = Tensor.Randn([3, 301, 517], new Generator(12)); // 466,851 elements, 3 rows along dim 0 after the permute below
+        float[] xv = x.ToArray();
+        foreach (int threads in new[] { 1, Environment.ProcessorCount })
+        {
+            int saved = SharpGrad.Kernels.KernelThreads.Count;
+            SharpGrad.Kernels.KernelThreads.Count = threads;
+            try
+            {
+                float[] t = x.Transpose(0, 2).Contiguous().ToArray(); // (517, 301, 3)
+                for (int i = 0; i < 517; i += 37)
+                    for (int j = 0; j < 301; j += 29)
+                        for (int k = 0; k < 3; k++)
+                            Assert.Equal(xv[k * 301 * 517 + j * 517 + i], t[(i * 301 + j) * 3 + k]);
+                Assert.Equal(xv[^1], t[(516 * 301 + 300) * 3 + 2]);
+                var big = Tensor.Zeros(3, 400, 517);
+                big.Narrow(1, 50, 301).CopyFrom(x);
+                float[] bv = big.ToArray();
+                Assert.Equal(0f, bv[0]);
+                Assert.Equal(xv[0], bv[50 * 517]);
+                Assert.Equal(xv[^1], bv[(2 * 400 + 350) * 517 + 516]);
+            }
+            finally
+            {
+                SharpGrad.Kernels.KernelThreads.Count = saved;
+            }
+        }
+    }
+}
