@@ -6,6 +6,7 @@ namespace SharpGrad.Tests.Kernels;
 /// The im2col + GEMM convolution and the pooling kernels against the naive direct loops, on awkward sizes: odd spatial
 /// sizes, non-square kernels, stride, padding (symmetric and asymmetric), dilation, groups, 1×1 kernels, H or W = 1.
 /// </summary>
+[Collection(nameof(KernelGlobalsCollection))]
 public class Conv2dKernelTests
 {
     // (N, C, H, W, OutC, KH, KW, SH, SW, PadTop, PadBottom, PadLeft, PadRight, DH, DW, Groups)
@@ -85,18 +86,11 @@ public class Conv2dKernelTests
             Conv2d.Backward(x, 0, w, 0, dy, 0, dx, dw, null, g);
             return (y, dx, dw);
         }
-        int saved = KernelThreads.Count;
-        try
-        {
-            KernelThreads.Count = 1;
-            var one = Run();
-            KernelThreads.Count = Environment.ProcessorCount;
-            var all = Run();
-            Assert.Equal(one.Item1, all.Item1);
-            Assert.Equal(one.Item2, all.Item2);
-            Assert.Equal(one.Item3, all.Item3);
-        }
-        finally { KernelThreads.Count = saved; }
+        var one = KernelThreadCount.With(1, Run);
+        var all = KernelThreadCount.With(Environment.ProcessorCount, Run);
+        Assert.Equal(one.Item1, all.Item1);
+        Assert.Equal(one.Item2, all.Item2);
+        Assert.Equal(one.Item3, all.Item3);
     }
 
     [Fact]

@@ -151,21 +151,14 @@ public class LayerNormKernelTests
             LayerNormKernel.Backward<float>(x, w, mean, rstd, dy, d, dx, dw, db);
             return (y, mean, rstd, dx, dw, db);
         }
-        int saved = KernelThreads.Count;
-        try
-        {
-            KernelThreads.Count = 1;
-            var one = RunKernel();
-            KernelThreads.Count = Environment.ProcessorCount;
-            var all = RunKernel();
-            Assert.Equal(one.Y, all.Y);
-            Assert.Equal(one.Mean, all.Mean);
-            Assert.Equal(one.Rstd, all.Rstd);
-            Assert.Equal(one.Dx, all.Dx);
-            Assert.Equal(one.Dw, all.Dw);
-            Assert.Equal(one.Db, all.Db);
-        }
-        finally { KernelThreads.Count = saved; }
+        var one = KernelThreadCount.With(1, RunKernel);
+        var all = KernelThreadCount.With(Environment.ProcessorCount, RunKernel);
+        Assert.Equal(one.Y, all.Y);
+        Assert.Equal(one.Mean, all.Mean);
+        Assert.Equal(one.Rstd, all.Rstd);
+        Assert.Equal(one.Dx, all.Dx);
+        Assert.Equal(one.Dw, all.Dw);
+        Assert.Equal(one.Db, all.Db);
     }
 
     [Fact]

@@ -3,16 +3,9 @@ using SharpGrad.Kernels;
 namespace SharpGrad.Tests.Kernels;
 
 /// <summary>The threaded add and column sum against plain loops, and identical for one and all threads.</summary>
+[Collection(nameof(KernelGlobalsCollection))]
 public class ParallelElementwiseTests
 {
-    private static T WithThreads<T>(int threads, Func<T> run)
-    {
-        int saved = SharpGrad.Kernels.KernelThreads.Count;
-        SharpGrad.Kernels.KernelThreads.Count = threads;
-        try { return run(); }
-        finally { SharpGrad.Kernels.KernelThreads.Count = saved; }
-    }
-
     [Theory]
     [InlineData(ParallelAdd.MinLength + 37)]
     [InlineData(1_000_003)]
@@ -26,8 +19,8 @@ public class ParallelElementwiseTests
         for (int i = 0; i < length; i++) expected[i] = av[i] + bv[i];
         foreach (int threads in new[] { 1, Environment.ProcessorCount })
         {
-            Assert.Equal(expected, WithThreads(threads, () => (a + b).ToArray()));
-            Assert.Equal(expected, WithThreads(threads, () => a.Clone().AddInPlace(b).ToArray()));
+            Assert.Equal(expected, KernelThreadCount.With(threads, () => (a + b).ToArray()));
+            Assert.Equal(expected, KernelThreadCount.With(threads, () => a.Clone().AddInPlace(b).ToArray()));
         }
     }
 
@@ -39,7 +32,7 @@ public class ParallelElementwiseTests
         var x = Tensor.Randn([rows, cols], g);
         float[] expected = ColumnSums.InRowOrder(x.ToArray(), rows, cols);
         foreach (int threads in new[] { 1, Environment.ProcessorCount })
-            Assert.Equal(expected, WithThreads(threads, () => x.Sum(0).ToArray()));
+            Assert.Equal(expected, KernelThreadCount.With(threads, () => x.Sum(0).ToArray()));
     }
 
     [Theory]
@@ -88,30 +81,22 @@ public class NarrowColumnSumTests
 }
 
 /// <summary>Threaded unary ops and activation backwards on long runs equal the single-threaded kernels bit for bit.</summary>
+[Collection(nameof(KernelGlobalsCollection))]
 public class ParallelActivationTests
 {
     [Fact]
     public void Long_activations_and_their_gradients_do_not_depend_on_threads()
     {
         int n = SharpGrad.Kernels.ParallelElementwise.MinLength * 2 + 77;
-        (float[] Values, float[] Grads) Run(int threads, Func<Tensor, Tensor> f)
+        (float[] Values, float[] Grads) Run(int threads, Func<Tensor, Tensor> f) => KernelThreadCount.With(threads, () =>
         {
-            int saved = SharpGrad.Kernels.KernelThreads.Count;
-            SharpGrad.Kernels.KernelThreads.Count = threads;
-            try
-            {
-                var g = new Generator(9);
-                var x = Tensor.Randn([n], g).RequiresGrad_();
-                var up = Tensor.Randn([n], g);
-                Tensor y = f(x);
-                (y * up).Sum().Backward();
-                return (y.ToArray(), x.Grad!.ToArray());
-            }
-            finally
-            {
-                SharpGrad.Kernels.KernelThreads.Count = saved;
-            }
-        }
+            var g = new Generator(9);
+            var x = Tensor.Randn([n], g).RequiresGrad_();
+            var up = Tensor.Randn([n], g);
+            Tensor y = f(x);
+            (y * up).Sum().Backward();
+            return (y.ToArray(), x.Grad!.ToArray());
+        });
         foreach (Func<Tensor, Tensor> f in new Func<Tensor, Tensor>[] { t => t.Relu(), t => t.Sigmoid(), t => t.Tanh(), t => t.Exp() })
         {
             var one = Run(1, f);
@@ -143,6 +128,7 @@ internal static class ColumnSums
 }
 
 /// <summary>Long strided copies (transposes, slices padded into larger gradients) split across threads copy every element.</summary>
+[Collection(nameof(KernelGlobalsCollection))]
 public class ParallelStridedCopyTests
 {
     [Fact]
@@ -152,9 +138,7 @@ public class ParallelStridedCopyTests
         float[] xv = x.ToArray();
         foreach (int threads in new[] { 1, Environment.ProcessorCount })
         {
-            int saved = SharpGrad.Kernels.KernelThreads.Count;
-            SharpGrad.Kernels.KernelThreads.Count = threads;
-            try
+            KernelThreadCount.With(threads, () =>
             {
                 float[] t = x.Transpose(0, 2).Contiguous().ToArray(); // (517, 301, 3)
                 for (int i = 0; i < 517; i += 37)
@@ -168,11 +152,7 @@ public class ParallelStridedCopyTests
                 Assert.Equal(0f, bv[0]);
                 Assert.Equal(xv[0], bv[50 * 517]);
                 Assert.Equal(xv[^1], bv[(2 * 400 + 350) * 517 + 516]);
-            }
-            finally
-            {
-                SharpGrad.Kernels.KernelThreads.Count = saved;
-            }
+            });
         }
     }
 }

@@ -1,8 +1,10 @@
 using SharpGrad.Kernels;
 using SharpGrad.NN;
+using SharpGrad.Tests.Kernels;
 
 namespace SharpGrad.Tests.NN;
 
+[Collection(nameof(KernelGlobalsCollection))]
 public class FusedCausalAttentionTests
 {
     /// <summary>The composed reference: split qkv, (B, NH, T, HS) heads, causal SDPA, merge.</summary>
@@ -46,22 +48,13 @@ public class FusedCausalAttentionTests
         var gen = new Generator(5);
         Tensor data = Tensor.Randn([4, 64, 3 * 32], gen);
         Tensor weight = Tensor.Randn([4, 64, 32], gen);
-        (float[] Y, float[] G) Run(int threads)
+        (float[] Y, float[] G) Run(int threads) => KernelThreadCount.With(threads, () =>
         {
-            int saved = KernelThreads.Count;
-            KernelThreads.Count = threads;
-            try
-            {
-                Tensor x = data.Clone().RequiresGrad_();
-                Tensor y = Functional.CausalSelfAttention(x, 4);
-                (y * weight).Sum().Backward();
-                return (y.ToArray(), x.Grad!.ToArray());
-            }
-            finally
-            {
-                KernelThreads.Count = saved;
-            }
-        }
+            Tensor x = data.Clone().RequiresGrad_();
+            Tensor y = Functional.CausalSelfAttention(x, 4);
+            (y * weight).Sum().Backward();
+            return (y.ToArray(), x.Grad!.ToArray());
+        });
         var one = Run(1);
         var all = Run(Environment.ProcessorCount);
         Assert.Equal(one.Y, all.Y);

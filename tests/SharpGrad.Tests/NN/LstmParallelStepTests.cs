@@ -1,4 +1,5 @@
 using SharpGrad.NN;
+using SharpGrad.Tests.Kernels;
 
 namespace SharpGrad.Tests.NN;
 
@@ -6,13 +7,10 @@ namespace SharpGrad.Tests.NN;
 /// The float32 LSTM runs each time step as one job over batch rows with a prepacked recurrent weight; the float64 path keeps
 /// the plain loop. Both must agree, and float32 must give the same bits for one and all threads.
 /// </summary>
+[Collection(nameof(KernelGlobalsCollection))]
 public class LstmParallelStepTests
 {
-    private static (float[] Output, float[][] Grads) Run(DType dtype, int threads, bool reverse)
-    {
-        int saved = SharpGrad.Kernels.KernelThreads.Count;
-        SharpGrad.Kernels.KernelThreads.Count = threads;
-        try
+    private static (float[] Output, float[][] Grads) Run(DType dtype, int threads, bool reverse) => KernelThreadCount.With(threads, () =>
         {
             var g = new Generator(21);
             var xp = Tensor.Randn([7, 33, 4 * 20], g).To(dtype).RequiresGrad_(); // 7 steps, batch 33 (uneven row split), hidden 20
@@ -23,13 +21,8 @@ public class LstmParallelStepTests
             var up = Tensor.Randn([8, 33, 20], g).To(dtype);
             Tensor y = Tensor.LstmSequence(xp.Clone(), w, b, h0, c0, reverse);
             (y * up).Sum().Backward();
-            return (y.To(DType.Float32).ToArray(), [.. new[] { xp, w, b, h0, c0 }.Select(t => t.Grad!.To(DType.Float32).ToArray())]);
-        }
-        finally
-        {
-            SharpGrad.Kernels.KernelThreads.Count = saved;
-        }
-    }
+            return (y.To(DType.Float32).ToArray(), (float[][])[.. new[] { xp, w, b, h0, c0 }.Select(t => t.Grad!.To(DType.Float32).ToArray())]);
+        });
 
     [Theory]
     [InlineData(false)]

@@ -14,10 +14,7 @@ public class ParallelChunkCoverageTests
     private static void WithTwoThreads(Action body)
     {
         if (Environment.ProcessorCount < 2) return; // needs two kernel threads
-        int saved = KernelThreads.Count;
-        KernelThreads.Count = 2;
-        try { body(); }
-        finally { KernelThreads.Count = saved; }
+        KernelThreadCount.With(2, body);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using SharpGrad.Kernels;
 using SharpGrad.NN;
 using SharpGrad.Optim;
+using SharpGrad.Tests.Kernels;
 
 namespace SharpGrad.Tests.Training;
 
@@ -8,29 +9,21 @@ namespace SharpGrad.Tests.Training;
 /// Whole training steps give bit-identical weights for 1 thread and for every core: the kernels split work without ever
 /// splitting a reduction (GEMM by rows/columns of C, attention by (batch, head), LayerNorm's parameter sums in fixed chunks).
 /// </summary>
+[Collection(nameof(KernelGlobalsCollection))]
 public class ThreadCountDeterminismTests
 {
-    private static float[] AfterSteps(int threads, Func<(Module Model, Func<Tensor> Loss)> build, int steps)
+    private static float[] AfterSteps(int threads, Func<(Module Model, Func<Tensor> Loss)> build, int steps) => KernelThreadCount.With(threads, () =>
     {
-        int saved = KernelThreads.Count;
-        KernelThreads.Count = threads;
-        try
+        var (model, loss) = build();
+        var optimizer = new AdamW(model.Parameters(), lr: 1e-3);
+        for (int i = 0; i < steps; i++)
         {
-            var (model, loss) = build();
-            var optimizer = new AdamW(model.Parameters(), lr: 1e-3);
-            for (int i = 0; i < steps; i++)
-            {
-                optimizer.ZeroGrad();
-                loss().Backward();
-                optimizer.Step();
-            }
-            return model.Parameters().SelectMany(p => p.ToArray()).ToArray();
+            optimizer.ZeroGrad();
+            loss().Backward();
+            optimizer.Step();
         }
-        finally
-        {
-            KernelThreads.Count = saved;
-        }
-    }
+        return model.Parameters().SelectMany(p => p.ToArray()).ToArray();
+    });
 
     [Fact]
     public void GptTrainingStepsAreIdenticalForOneAndAllThreads()
