@@ -57,6 +57,16 @@ public static class KernelThreads
     }
 
     /// <summary>
+    /// Elements per part when <paramref name="length"/> elements are split into <paramref name="parts"/> contiguous chunks
+    /// aligned to <paramref name="alignment"/>: length / parts rounded up, then to the alignment, so parts × chunk ≥ length.
+    /// </summary>
+    internal static int ChunkSize(int length, int parts, int alignment)
+    {
+        int perPart = (length + parts - 1) / parts;
+        return (perPart + alignment - 1) / alignment * alignment;
+    }
+
+    /// <summary>
     /// Runs parts 0..<paramref name="parts"/>-1 of <paramref name="job"/> on up to <paramref name="threads"/> threads
     /// (the caller included) and returns when all are done. Which thread runs which part is not fixed.
     /// </summary>

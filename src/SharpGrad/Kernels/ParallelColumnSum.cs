@@ -31,8 +31,7 @@ internal static class ParallelColumnSum
         public void Set(float[] x, int xOff, int n, int inner, float[] y, int yOff, int parts)
         {
             (_x, _xOff, _n, _inner, _y, _yOff) = (x, xOff, n, inner, y, yOff);
-            int perPart = (inner + parts - 1) / parts; // rounded up, so parts × chunk covers every column
-            _chunk = (perPart + 15) / 16 * 16;
+            _chunk = KernelThreads.ChunkSize(inner, parts, 16);
         }
 
         public void Clear() => _x = _y = [];

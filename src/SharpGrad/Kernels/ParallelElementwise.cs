@@ -1,16 +1,31 @@
 namespace SharpGrad.Kernels;
 
 /// <summary>
-/// Elementwise float kernels over long runs (activations of conv layers: millions of elements per step) split into
-/// contiguous chunks across the kernel threads: a unary op, or an activation's backward from the output gradient and the
-/// saved input or output. Elementwise, so the result does not depend on the thread count.
+/// Elementwise float kernels over long runs split into contiguous chunks across the kernel threads: d = a + b (residual
+/// connections, gradient accumulation), a unary op (activations of conv layers: millions of elements per step), or an
+/// activation's backward from the output gradient and the saved input or output. Elementwise, so the result does not
+/// depend on the thread count.
 /// </summary>
 internal static class ParallelElementwise
 {
-    /// <summary>From this many elements on the work is split across threads.</summary>
+    /// <summary>From this many elements on unary ops and activation backwards are split across threads.</summary>
     public const int MinLength = 1 << 18;
 
-    private enum Op { Unary, ReluBackward, SigmoidBackward, TanhBackward }
+    /// <summary>From this many elements on adds are split across threads (below, one thread is faster).</summary>
+    public const int AddMinLength = 1 << 17;
+
+    private enum Op { Add, Unary, ReluBackward, SigmoidBackward, TanhBackward }
+
+    /// <summary>d[dOff..] = a[aOff..] + b[bOff..] for <paramref name="length"/> elements (d may be a or b).</summary>
+    public static void Add(float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length)
+    {
+        if (length < AddMinLength || KernelThreads.Count == 1)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(a.AsSpan(aOff, length), b.AsSpan(bOff, length), d.AsSpan(dOff, length));
+            return;
+        }
+        Run(Op.Add, default, a, aOff, b, bOff, d, dOff, length, 0, 0);
+    }
 
     /// <summary>y = op(x), as <see cref="Unary.Apply{T}"/>.</summary>
     public static void Unary(UnaryKind kind, float[] x, int xOff, float[] y, int yOff, int length, double p = 0, double q = 0)
@@ -62,8 +77,7 @@ internal static class ParallelElementwise
         public void Set(Op op, UnaryKind kind, float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length, double p, double q, int parts)
         {
             (_op, _kind, _a, _aOff, _b, _bOff, _d, _dOff, _length, _p, _q) = (op, kind, a, aOff, b, bOff, d, dOff, length, p, q);
-            int perPart = (length + parts - 1) / parts; // rounded up, so parts × chunk covers the whole length
-            _chunk = (perPart + 63) / 64 * 64;
+            _chunk = KernelThreads.ChunkSize(length, parts, 64);
         }
 
         public void Clear() => _a = _b = _d = [];
@@ -76,6 +90,7 @@ internal static class ParallelElementwise
             Span<float> d = _d.AsSpan(_dOff + start, count);
             switch (_op)
             {
+                case Op.Add: System.Numerics.Tensors.TensorPrimitives.Add(a, b, d); break;
                 case Op.Unary: Kernels.Unary.Apply(_kind, a, d, _p, _q); break;
                 case Op.ReluBackward: Kernels.ActivationBackward.Relu(a, b, d); break;
                 case Op.SigmoidBackward: Kernels.ActivationBackward.Sigmoid(a, b, d); break;

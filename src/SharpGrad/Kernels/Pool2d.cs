@@ -141,7 +141,7 @@ internal static class Pool2d
     private static void MaxPlane<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> indices, in Pool2dGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // ceil mode can add a last window row/column hanging over the plane: only the general loop handles it
-        if (g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 && 2 * g.OH <= g.H && 2 * g.OW <= g.W)
+        if (IsTiling2x2(g))
         {
             int done = 0;
             if (typeof(T) == typeof(float) && Avx2.IsSupported)

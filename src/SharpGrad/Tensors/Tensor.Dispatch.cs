@@ -41,7 +41,7 @@ public partial class Tensor
         var result = new Tensor(Storage.AllocateUninitialized(a.DType, SharpGrad.Shape.Numel(shape)), shape); // the kernel writes every element
         if (kind == BinaryKind.Add && a.DType == DType.Float32 && a.IsContiguous && b.IsContiguous && a.Numel == result.Numel && b.Numel == result.Numel)
         {
-            Kernels.ParallelAdd.Run((float[])a.Storage.Data, a.Offset, (float[])b.Storage.Data, b.Offset, (float[])result.Storage.Data, 0, result.Numel);
+            Kernels.ParallelElementwise.Add((float[])a.Storage.Data, a.Offset, (float[])b.Storage.Data, b.Offset, (float[])result.Storage.Data, 0, result.Numel);
             return result;
         }
         int[] sa = a.BroadcastStrides(shape), sb = b.BroadcastStrides(shape);

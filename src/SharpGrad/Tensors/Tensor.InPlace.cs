@@ -111,7 +111,7 @@ public partial class Tensor
         if (IsContiguous && other.IsContiguous && other.DType == DType && SharpGrad.Shape.Equal(other._shape, _shape))
         {
             if (DType == DType.Float32)
-                Kernels.ParallelAdd.Run((float[])Storage.Data, Offset, (float[])other.Storage.Data, other.Offset, (float[])Storage.Data, Offset, Numel);
+                Kernels.ParallelElementwise.Add((float[])Storage.Data, Offset, (float[])other.Storage.Data, other.Offset, (float[])Storage.Data, Offset, Numel);
             else TensorPrimitives.Add(Span<double>(), other.Span<double>(), Span<double>());
         }
         else AssignRaw(BinaryRaw(BinaryKind.Add, Detach(), other.To(DType).Detach(), "AddInPlace"));

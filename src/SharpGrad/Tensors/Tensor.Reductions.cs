@@ -184,7 +184,7 @@ public partial class Tensor
             for (int i = d + 1; i < shape.Length; i++) inner *= shape[i];
             shape[d] = 1;
             var next = new Tensor(Storage.Allocate(DType, outer * inner), (int[])shape.Clone());
-            if (DType == DType.Float32 && kind == ReduceKind.Sum && outer == 1 && inner >= Kernels.ParallelColumnSum.MinInner && (long)n * inner >= Kernels.ParallelAdd.MinLength)
+            if (DType == DType.Float32 && kind == ReduceKind.Sum && outer == 1 && inner >= Kernels.ParallelColumnSum.MinInner && (long)n * inner >= Kernels.ParallelElementwise.AddMinLength)
                 Kernels.ParallelColumnSum.Run((float[])current.Storage.Data, current.Offset, n, inner, (float[])next.Storage.Data, next.Offset);
             else if (DType == DType.Float32) Reduce.Axis(kind, current.Span<float>(), outer, n, inner, next.Span<float>());
             else Reduce.Axis(kind, current.Span<double>(), outer, n, inner, next.Span<double>());

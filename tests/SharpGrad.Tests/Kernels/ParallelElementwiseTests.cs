@@ -7,7 +7,7 @@ namespace SharpGrad.Tests.Kernels;
 public class ParallelElementwiseTests
 {
     [Theory]
-    [InlineData(ParallelAdd.MinLength + 37)]
+    [InlineData(ParallelElementwise.AddMinLength + 37)]
     [InlineData(1_000_003)]
     public void Large_adds_match_the_elementwise_sum_for_any_thread_count(int length)
     {

@@ -4,7 +4,7 @@ using SharpGrad.Tests.Kernels;
 namespace SharpGrad.Tests.Regression;
 
 /// <summary>
-/// ParallelAdd, ParallelElementwise and ParallelColumnSum once sized their chunks as RoundUp(length / parts, alignment):
+/// ParallelElementwise (add, unary) and ParallelColumnSum once sized their chunks as RoundUp(length / parts, alignment):
 /// when length / parts was already a multiple of the alignment and length not a multiple of parts, parts × chunk fell
 /// short of length and the tail was never processed. The chunks now round length / parts up first.
 /// </summary>
@@ -18,11 +18,11 @@ public class ParallelChunkCoverageTests
     }
 
     [Fact]
-    public void ParallelAdd_covers_the_last_element_when_length_is_odd()
+    public void Parallel_add_covers_the_last_element_when_length_is_odd()
     {
         WithTwoThreads(() =>
         {
-            int n = ParallelAdd.MinLength + 1; // 131073: length/2 = 65536, a multiple of 64
+            int n = ParallelElementwise.AddMinLength + 1; // 131073: length/2 = 65536, a multiple of 64
             var a = Tensor.Ones(n);
             a.AddInPlace(Tensor.Ones(n));
             float[] v = a.ToArray();
@@ -53,7 +53,7 @@ public class ParallelChunkCoverageTests
     {
         WithTwoThreads(() =>
         {
-            int rows = 511, inner = 257; // inner/2 = 128, a multiple of 16; rows*inner >= ParallelAdd.MinLength
+            int rows = 511, inner = 257; // inner/2 = 128, a multiple of 16; rows*inner >= ParallelElementwise.AddMinLength
             float[] s = Tensor.Ones(rows, inner).Sum(0).ToArray();
             Assert.Equal((float)rows, s[0]);
             Assert.Equal((float)rows, s[inner - 1]);
