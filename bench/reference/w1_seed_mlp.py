@@ -26,6 +26,17 @@ def data():
     return (x_train.astype(f), y_train.astype(f).reshape(-1, 1)), (x_test.astype(f), y_test.astype(f).reshape(-1, 1))
 
 
+def report(system, one_run, threads, blas, **extra):
+    """WARMUP untimed runs, then the median of REPEATS timed ones: one JSON line as SharpGrad's W1 bench prints it."""
+    for _ in range(WARMUP):
+        one_run()
+    runs = [one_run() for _ in range(REPEATS)]
+    times = [r[0] for r in runs]
+    line("W1", system, threads, "train_seconds", round(median(times), 4), test_accuracy=round(runs[-1][2], 4),
+         train_accuracy=round(runs[-1][1], 4), epochs=EPOCHS, repeats=REPEATS, min_seconds=round(min(times), 4), blas=blas,
+         **extra)
+
+
 def run_torch(torch, threads, blas):
     (xtr, ytr), (xte, yte) = data()
     xtr, ytr, xte, yte = (torch.from_numpy(a) for a in (xtr, ytr, xte, yte))
@@ -50,12 +61,7 @@ def run_torch(torch, threads, blas):
             acc = lambda x, y: ((model(x) >= 0.5).float() == y).float().mean().item()
             return seconds, acc(xtr, ytr), acc(xte, yte)
 
-    for _ in range(WARMUP):
-        one_run()
-    runs = [one_run() for _ in range(REPEATS)]
-    times = [r[0] for r in runs]
-    line("W1", "pytorch", threads, "train_seconds", round(median(times), 4), test_accuracy=round(runs[-1][2], 4),
-         train_accuracy=round(runs[-1][1], 4), epochs=EPOCHS, repeats=REPEATS, min_seconds=round(min(times), 4), blas=blas)
+    report("pytorch", one_run, threads, blas)
 
 
 def sigmoid(z):
@@ -104,13 +110,7 @@ def run_numpy(threads, blas):
         acc = lambda x, y: float(np.mean((forward(params, x)[-1] >= 0.5).astype(np.float32) == y))
         return seconds, acc(xtr, ytr), acc(xte, yte)
 
-    for _ in range(WARMUP):
-        one_run()
-    runs = [one_run() for _ in range(REPEATS)]
-    times = [r[0] for r in runs]
-    line("W1", "numpy", threads, "train_seconds", round(median(times), 4), test_accuracy=round(runs[-1][2], 4),
-         train_accuracy=round(runs[-1][1], 4), epochs=EPOCHS, repeats=REPEATS, min_seconds=round(min(times), 4), blas=blas,
-         dtype="float32")
+    report("numpy", one_run, threads, blas, dtype="float32")
 
 
 def run(torch, threads, blas, systems=("pytorch", "numpy")):
