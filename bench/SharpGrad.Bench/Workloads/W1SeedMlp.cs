@@ -7,9 +7,13 @@ namespace SharpGrad.Bench.Workloads;
 /// <summary>W1 seed-mlp: seconds for all 1000 full-batch epochs (median of repeats after a warm-up run) and the test accuracy.</summary>
 internal static class W1SeedMlp
 {
-    public static void Run(TextWriter output, int repeats = 7)
+    public static void Run(TextWriter output, int repeats = 15)
     {
-        for (int i = 0; i < 3; i++) new SeedMlp().Run(); // warm-up: JIT and tiered compilation reach steady state
+        // Warm-up: one run takes tens of milliseconds, less than tiered compilation needs to settle (methods are promoted
+        // after a delay and compiled on a background thread, which on two cores competes with the second kernel thread),
+        // so warm up for two seconds rather than a number of runs.
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 3 || warmUp.Elapsed.TotalSeconds < 2; i++) new SeedMlp().Run();
         var times = new List<double>();
         SeedMlpResult? last = null;
         for (int i = 0; i < repeats; i++)

@@ -15,11 +15,15 @@ public static class BackpropDemo
     /// <summary>The target for <see cref="Input"/>.</summary>
     public const float Target = 1f;
 
-    /// <summary>Builds the 2-2-1 sigmoid network (Linear, Sigmoid, Linear, Sigmoid) with weights drawn from <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Builds the 2-2-1 sigmoid network (Linear, Sigmoid, Linear, Sigmoid) with weights drawn from <paramref name="seed"/>.
+    /// It runs layer by layer (<see cref="Sequential.FuseLayers"/> off), so every number the demo prints comes from the
+    /// same ops the trace shows.
+    /// </summary>
     public static Sequential BuildNetwork(ulong seed = 0)
     {
         var generator = new Generator(seed);
-        return new Sequential(new Linear(2, 2, generator: generator), new Sigmoid(), new Linear(2, 1, generator: generator), new Sigmoid());
+        return new Sequential(new Linear(2, 2, generator: generator), new Sigmoid(), new Linear(2, 1, generator: generator), new Sigmoid()) { FuseLayers = false };
     }
 
     /// <summary>

@@ -324,8 +324,8 @@ public static partial class Gemm
             for (; p + 8 <= kc; p += 8)
             {
                 float* d = dst + p * 16;
-                Transpose8x8Store(s0 + p, s1 + p, s2 + p, s3 + p, s4 + p, s5 + p, s6 + p, s7 + p, d);
-                Transpose8x8Store(s8 + p, s9 + p, s10 + p, s11 + p, s12 + p, s13 + p, s14 + p, s15 + p, d + 8);
+                RegisterTranspose.Store8x8(s0 + p, s1 + p, s2 + p, s3 + p, s4 + p, s5 + p, s6 + p, s7 + p, d, 16);
+                RegisterTranspose.Store8x8(s8 + p, s9 + p, s10 + p, s11 + p, s12 + p, s13 + p, s14 + p, s15 + p, d + 8, 16);
             }
         }
         for (; p < kc; p++)
@@ -336,30 +336,6 @@ public static partial class Gemm
             d[8] = s8[p]; d[9] = s9[p]; d[10] = s10[p]; d[11] = s11[p];
             d[12] = s12[p]; d[13] = s13[p]; d[14] = s14[p]; d[15] = s15[p];
         }
-    }
-
-    /// <summary>
-    /// Reads eight values from each of eight lines and writes them transposed: step q's eight values (one per line) go
-    /// to d[q·16 .. q·16 + 7].
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose8x8Store(float* l0, float* l1, float* l2, float* l3, float* l4, float* l5, float* l6, float* l7, float* d)
-    {
-        var r0 = Avx.LoadVector256(l0); var r1 = Avx.LoadVector256(l1); var r2 = Avx.LoadVector256(l2); var r3 = Avx.LoadVector256(l3);
-        var r4 = Avx.LoadVector256(l4); var r5 = Avx.LoadVector256(l5); var r6 = Avx.LoadVector256(l6); var r7 = Avx.LoadVector256(l7);
-        // pairs interleaved, then quads, then the 128-bit halves swapped into place
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1); var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5); var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE); var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE); var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(d + 0 * 16, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(d + 1 * 16, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(d + 2 * 16, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(d + 3 * 16, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(d + 4 * 16, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(d + 5 * 16, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(d + 6 * 16, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(d + 7 * 16, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>Copies the <paramref name="count"/> values at <paramref name="row"/> into each of <paramref name="rows"/> rows of C.</summary>
