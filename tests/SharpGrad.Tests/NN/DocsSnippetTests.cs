@@ -24,6 +24,26 @@ public class DocsSnippetTests
     }
 
     [Fact]
+    public void FusedMlpSnippetRuns()
+    {
+        var seed = new Sequential(new Linear(20, 10), new Sigmoid(), new Linear(10, 5), new Sigmoid(), new Linear(5, 1), new Sigmoid());
+        Tensor x = Tensor.Randn(800, 20);
+        Tensor p = seed.Forward(x);
+        Assert.Equal([800, 1], p.ShapeArray);
+        Assert.Equal("MlpBackward", p.GradFn!.Name);
+        seed.FuseLayers = false;
+        Tensor plain = seed.Forward(x);
+        Assert.Equal("SigmoidBackward", plain.GradFn!.Name);
+        float[] a = p.ToArray(), b = plain.ToArray();
+        for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 5);
+
+        var w1 = new Parameter(Tensor.Randn(10, 20)); var w2 = new Parameter(Tensor.Randn(1, 10));
+        Tensor q = Functional.Mlp(Tensor.Randn(800, 20), [w1, w2], [null, null], [MlpActivation.Tanh, MlpActivation.Identity]);
+        Assert.Equal([800, 1], q.ShapeArray);
+        Assert.Equal("MlpBackward", q.GradFn!.Name);
+    }
+
+    [Fact]
     public void ModulesGuideSnippetsRun()
     {
         var w = new Parameter(Tensor.Randn(3, 2));
