@@ -226,3 +226,35 @@ public class FusedMlpTests
         Assert.Throws<TensorReleasedException>(() => y.Backward());
     }
 }
+
+/// <summary>Sequential's ReLU + max-pooling reorder: pooling first, then ReLU, with the same bits.</summary>
+public class ReluPoolReorderTests
+{
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public void PoolingBeforeReluGivesTheSameValuesAndGradients(int kernel, bool ceil)
+    {
+        var gen = new Generator(12);
+        var model = new Sequential(new Conv2d(2, 4, 3, generator: gen), new ReLU(), new MaxPool2d(kernel, ceilMode: ceil), new Flatten(), new Linear(4 * (ceil ? 3 : 4) * (ceil ? 3 : 4), 3, generator: gen));
+        // integer-valued input: ties between equal maxima and windows that are all ≤ 0 both occur
+        var rng = new Random(5);
+        Tensor x = Tensor.FromArray(Enumerable.Range(0, 600).Select(_ => (float)rng.Next(-3, 4)).ToArray(), 3, 2, 10, 10);
+        Tensor upstream = Tensor.Randn([3, 3], gen);
+
+        (float[] Y, float[] Dx, float[] Dw) Run(bool rewrite)
+        {
+            model.FuseLayers = rewrite;
+            model.ZeroGrad();
+            Tensor xi = x.Clone().RequiresGrad_();
+            Tensor y = model.Forward(xi);
+            (y * upstream).Sum().Backward();
+            return (y.ToArray(), xi.Grad!.ToArray(), ((Conv2d)model[0]).Weight.Grad!.ToArray());
+        }
+        var reordered = Run(true);
+        var plain = Run(false);
+        Assert.Equal(plain.Y, reordered.Y);
+        Assert.Equal(plain.Dx, reordered.Dx);
+        Assert.Equal(plain.Dw, reordered.Dw);
+    }
+}
