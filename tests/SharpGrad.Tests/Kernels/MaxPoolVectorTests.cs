@@ -10,6 +10,8 @@ public class MaxPoolVectorTests
     [InlineData(11, 11)] // 5×5: the odd last row and column are dropped
     [InlineData(4, 6)]   // 6 windows: scalar only
     [InlineData(32, 8)]
+    [InlineData(10, 33)] // 16 windows a row: two vector blocks of the backward, odd last column
+    [InlineData(7, 36)]  // 18 a row: vector blocks plus a scalar tail, odd last row
     public void Float_max_pool_matches_the_double_reference_in_values_and_gradient(int h, int w)
     {
         var g = new Generator(7);
