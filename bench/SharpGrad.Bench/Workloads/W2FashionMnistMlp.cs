@@ -13,6 +13,6 @@ internal static class W2FashionMnistMlp
     {
         var (train, test) = FashionMnist.Load(dataDirectory);
         var (epochs, batchSize, lr) = FashionMnistMlpRecipe.W2;
-        ClassifierWorkload.Run(output, "W2", FashionMnistMlpRecipe.BuildW2Model(new Generator(0)), train, test, epochs, batchSize, lr);
+        ClassifierWorkload.Run(output, "W2", FashionMnistMlpRecipe.BuildW2Model, train, test, epochs, batchSize, lr);
     }
 }

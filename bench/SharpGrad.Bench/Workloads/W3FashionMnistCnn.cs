@@ -10,6 +10,6 @@ internal static class W3FashionMnistCnn
     {
         var (train, test) = FashionMnist.Load(dataDirectory, flatten: false);
         var (epochs, batchSize, lr) = FashionMnistCnnRecipe.W3;
-        ClassifierWorkload.Run(output, "W3", FashionMnistCnnRecipe.BuildW3Model(new Generator(0)), train, test, epochs, batchSize, lr);
+        ClassifierWorkload.Run(output, "W3", FashionMnistCnnRecipe.BuildW3Model, train, test, epochs, batchSize, lr);
     }
 }
