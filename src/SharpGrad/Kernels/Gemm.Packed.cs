@@ -36,6 +36,17 @@ public static partial class Gemm
     // From this many multiply-adds on, work is split across threads (48³ already gains 25 %, 64³ 45 %).
     internal const long ParallelMinWork = 40 * 40 * 40;
 
+    /// <summary>
+    /// Whether an (m × k)·(k × n) product whose operands are not both laid out along k (so never the dot path) runs through
+    /// the packed path: callers that can pack an operand once for many such products (<see cref="PackA"/>) use this to
+    /// keep the same path, and so the same bits.
+    /// </summary>
+    internal static bool TakesPackedPath(int m, int n, int k)
+    {
+        long work = (long)m * n * k;
+        return !(work <= DirectMaxWork || (n <= DirectNarrowMaxN && work <= DirectNarrowMaxWork));
+    }
+
     internal static unsafe void SgemmCore(bool transA, bool transB, int m, int n, int k,
         float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate,
         MicroKernel kernel, int threads, SgemmPath path, float* bias = null)
@@ -144,6 +155,9 @@ public static partial class Gemm
         // Optional B already packed by PackB (every k block, all columns, panels NR wide): no packing of B per call.
         public float* PackedB;
         public int PackedBWidth;
+        // Optional A already packed by PackA (every k block, all rows, panels MR high): no packing of A per call.
+        public float* PackedA;
+        public int PackedAHeight;
         public MicroKernel Kernel;
     }
 
@@ -176,7 +190,7 @@ public static partial class Gemm
         int ncMax = Math.Min(Nc, RoundUp(j1 - j0, nr));
         int mcMax = Math.Min(Mc, RoundUp(i1 - i0, mr));
         var buffers = PackBuffers.ForCurrentThread();
-        float* aPack = buffers.A((long)mcMax * kcMax);
+        float* aPack = g.PackedA != null ? null : buffers.A((long)mcMax * kcMax);
         float* bPack = g.PackedB != null ? null : buffers.B((long)ncMax * kcMax);
 
         for (int jc = j0; jc < j1; jc += Nc)
@@ -202,10 +216,15 @@ public static partial class Gemm
                     bool startFromBias = pc == 0 && g.Bias != null;
                     if (startFromBias)
                         FillRows(g.C + ic * g.Ldc + jc, g.Ldc, mc, g.Bias + jc, nc);
-                    // A block (mc × kc) as micro-panels of mr rows.
-                    float* aSrc = g.A + ic * g.ARow + pc * g.ACol;
-                    for (int ir = 0; ir < mc; ir += mr)
-                        PackPanel(aSrc + ir * g.ARow, g.ARow, g.ACol, Math.Min(mr, mc - ir), mr, kc, aPack + (nint)ir * kc);
+                    // A block (mc × kc) as micro-panels of mr rows (or its place in the prepacked A: ic is tile-aligned).
+                    if (g.PackedA != null)
+                        aPack = g.PackedA + (nint)pc * g.PackedAHeight + (nint)ic * kc;
+                    else
+                    {
+                        float* aSrc = g.A + ic * g.ARow + pc * g.ACol;
+                        for (int ir = 0; ir < mc; ir += mr)
+                            PackPanel(aSrc + ir * g.ARow, g.ARow, g.ACol, Math.Min(mr, mc - ir), mr, kc, aPack + (nint)ir * kc);
+                    }
 
                     MacroKernel(g.Kernel, mr, nr, mc, nc, kc, aPack, bPack, g.C + ic * g.Ldc + jc, g.Ldc, overwrite && !startFromBias);
                 }
