@@ -31,7 +31,8 @@ public class GemmDotTests
                 Gemm.SgemmCore(false, true, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, Gemm.DefaultMicroKernel, 2, SgemmPath.Dot);
             Gemm.Sgemm(false, true, m, n, k, a, lda, b, ldb, auto, ldc, accumulate);
             GemmReference.Sgemm(false, true, m, n, k, a, lda, b, ldb, reference, ldc, accumulate);
-            Assert.Equal(dot, auto); // Auto takes this path for these shapes
+            // Auto takes this path for these shapes (where 256-bit vectors are hardware-accelerated; otherwise never)
+            if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Assert.Equal(dot, auto);
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < ldc; j++)
                 {
