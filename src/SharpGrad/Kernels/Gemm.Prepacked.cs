@@ -110,13 +110,7 @@ public static partial class Gemm
     {
         int m = a.N, k = a.K;
         Validate(false, transB, m, n, k, k * m, Math.Max(k, 1), b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate)
-                for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-            return;
-        }
+        if (IsEmptyProduct(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pb = b, pc = c, pa = a.Data)
         {
             var args = new SgemmArgs
@@ -142,13 +136,7 @@ public static partial class Gemm
     {
         int n = b.N, k = b.K;
         Validate(transA, false, m, n, k, a.Length, lda, k * n, Math.Max(n, 1), c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate)
-                for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-            return;
-        }
+        if (IsEmptyProduct(m, n, k, c, ldc, accumulate)) return;
         fixed (float* pa = a, pc = c, pb = b.Data)
         {
             var args = new SgemmArgs
@@ -164,5 +152,15 @@ public static partial class Gemm
             // threads: 0 = the kernel threads when the product is large enough; 1 = on the calling thread (inside a parallel job)
             RunPacked(args, threads == 1 || (long)m * n * k < ParallelMinWork ? 1 : KernelThreads.Count);
         }
+    }
+
+    /// <summary>True (with C cleared unless accumulating when k = 0) when the product has nothing to compute.</summary>
+    private static bool IsEmptyProduct(int m, int n, int k, Span<float> c, int ldc, bool accumulate)
+    {
+        if (m == 0 || n == 0) return true;
+        if (k != 0) return false;
+        if (!accumulate)
+            for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
+        return true;
     }
 }
