@@ -40,5 +40,10 @@ public class VectorSigmoidTests
         // in place
         VectorSigmoid.Apply(x, x);
         Assert.Equal(y, x);
+        // NaN stays NaN in every path (16-wide, 8-wide, tail): a diverging network must not be hidden by the clamp
+        float[] nan = Enumerable.Range(0, 27).Select(i => i % 5 == 0 ? float.NaN : i).ToArray();
+        var s = new float[nan.Length];
+        VectorSigmoid.Apply(nan, s);
+        for (int i = 0; i < nan.Length; i++) Assert.Equal(float.IsNaN(nan[i]), float.IsNaN(s[i]));
     }
 }
