@@ -179,7 +179,9 @@ public static partial class Losses
         if (!Shape.Equal(target.Shape, expected))
             throw new ShapeMismatchException(op, input.Shape, target.Shape,
                 $"for input {Shape.Format(input.Shape)} (class dimension {(input.Rank == 1 ? 0 : 1)} of size {classes}) the class-index target must have shape {Shape.Format(expected)}");
-        long[] t = target.ToArray<long>();
+        // a copy the step's pool lends (the backward rule reads it too), not a new array every step
+        long[] t = TensorScope.RentArray<long>(target.Numel);
+        target.ContiguousRaw().Span<long>().CopyTo(t);
         for (int i = 0; i < t.Length; i++)
         {
             if (t[i] == ignoreIndex) continue;
