@@ -81,6 +81,50 @@ internal sealed partial class NarrowMlp
                 Store(a3, ref outRef, o + 3 * stride, epilogue, activation, ref derivativeOf);
             }
         }
+        if (r + 2 <= rows)
+        {
+            // two rows left (W1's 10 = 4 + 4 + 2): sixty-four samples at a time, eight chains, each input load used twice
+            ref float m0 = ref Unsafe.Add(ref mRef, mOff + r * rowStep);
+            ref float m1 = ref Unsafe.Add(ref m0, rowStep);
+            Vector512<float> b0 = StartWide(bias, bOff + r), b1 = StartWide(bias, bOff + r + 1);
+            int s = s0;
+            for (; s + 4 * W <= s1; s += 4 * W)
+            {
+                Vector512<float> a0 = b0, a1 = b0, a2 = b0, a3 = b0, c0 = b1, c1 = b1, c2 = b1, c3 = b1;
+                for (int c = 0; c < cols; c++)
+                {
+                    ref float x = ref Unsafe.Add(ref inRef, c * stride + s);
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref x), x1 = Vector512.LoadUnsafe(ref x, W);
+                    Vector512<float> x2 = Vector512.LoadUnsafe(ref x, 2 * W), x3 = Vector512.LoadUnsafe(ref x, 3 * W);
+                    int at = c * colStep;
+                    Vector512<float> w0 = Vector512.Create(Unsafe.Add(ref m0, at)), w1 = Vector512.Create(Unsafe.Add(ref m1, at));
+                    a0 = Vector512.FusedMultiplyAdd(w0, x0, a0); c0 = Vector512.FusedMultiplyAdd(w1, x0, c0);
+                    a1 = Vector512.FusedMultiplyAdd(w0, x1, a1); c1 = Vector512.FusedMultiplyAdd(w1, x1, c1);
+                    a2 = Vector512.FusedMultiplyAdd(w0, x2, a2); c2 = Vector512.FusedMultiplyAdd(w1, x2, c2);
+                    a3 = Vector512.FusedMultiplyAdd(w0, x3, a3); c3 = Vector512.FusedMultiplyAdd(w1, x3, c3);
+                }
+                int o = r * stride + s;
+                Store(a0, ref outRef, o, epilogue, activation, ref derivativeOf); Store(c0, ref outRef, o + stride, epilogue, activation, ref derivativeOf);
+                Store(a1, ref outRef, o + W, epilogue, activation, ref derivativeOf); Store(c1, ref outRef, o + stride + W, epilogue, activation, ref derivativeOf);
+                Store(a2, ref outRef, o + 2 * W, epilogue, activation, ref derivativeOf); Store(c2, ref outRef, o + stride + 2 * W, epilogue, activation, ref derivativeOf);
+                Store(a3, ref outRef, o + 3 * W, epilogue, activation, ref derivativeOf); Store(c3, ref outRef, o + stride + 3 * W, epilogue, activation, ref derivativeOf);
+            }
+            for (; s < s1; s += W)
+            {
+                Vector512<float> a0 = b0, c0 = b1;
+                for (int c = 0; c < cols; c++)
+                {
+                    Vector512<float> x0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref inRef, c * stride + s));
+                    int at = c * colStep;
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref m0, at)), x0, a0);
+                    c0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref m1, at)), x0, c0);
+                }
+                int o = r * stride + s;
+                Store(a0, ref outRef, o, epilogue, activation, ref derivativeOf);
+                Store(c0, ref outRef, o + stride, epilogue, activation, ref derivativeOf);
+            }
+            r += 2;
+        }
         for (; r < rows; r++)
         {
             ref float m0 = ref Unsafe.Add(ref mRef, mOff + r * rowStep);
@@ -116,10 +160,12 @@ internal sealed partial class NarrowMlp
 
     /// <summary>
     /// partial[(j + a)·inF + f + b] = Σ_s δ[j + a, s]·in[f + b, s] for a, b &lt; 4: sixteen 512-bit accumulators, eight loads
-    /// for sixteen FMAs.
+    /// for sixteen FMAs. When <paramref name="rowSums"/> is not empty it also receives Σ_s δ[j + a, s] (the bias gradients).
     /// </summary>
-    private void WeightBlockWide(ref float dRef, ref float inRef, int j, int f, int inF, int s0, int s1, Span<float> partial)
+    private void WeightBlockWide(ref float dRef, ref float inRef, int j, int f, int inF, int s0, int s1, Span<float> partial, Span<float> rowSums)
     {
+        bool sums = !rowSums.IsEmpty;
+        Vector512<float> r0 = default, r1 = default, r2 = default, r3 = default;
         int stride = _stride;
         ref float d0 = ref Unsafe.Add(ref dRef, j * stride);
         ref float d1 = ref Unsafe.Add(ref d0, stride);
@@ -137,12 +183,20 @@ internal sealed partial class NarrowMlp
             Vector512<float> v0 = Vector512.LoadUnsafe(ref x0, at), v1 = Vector512.LoadUnsafe(ref x1, at), v2 = Vector512.LoadUnsafe(ref x2, at), v3 = Vector512.LoadUnsafe(ref x3, at);
             Vector512<float> e = Vector512.LoadUnsafe(ref d0, at);
             a00 = Vector512.FusedMultiplyAdd(e, v0, a00); a01 = Vector512.FusedMultiplyAdd(e, v1, a01); a02 = Vector512.FusedMultiplyAdd(e, v2, a02); a03 = Vector512.FusedMultiplyAdd(e, v3, a03);
+            if (sums) r0 += e;
             e = Vector512.LoadUnsafe(ref d1, at);
             a10 = Vector512.FusedMultiplyAdd(e, v0, a10); a11 = Vector512.FusedMultiplyAdd(e, v1, a11); a12 = Vector512.FusedMultiplyAdd(e, v2, a12); a13 = Vector512.FusedMultiplyAdd(e, v3, a13);
+            if (sums) r1 += e;
             e = Vector512.LoadUnsafe(ref d2, at);
             a20 = Vector512.FusedMultiplyAdd(e, v0, a20); a21 = Vector512.FusedMultiplyAdd(e, v1, a21); a22 = Vector512.FusedMultiplyAdd(e, v2, a22); a23 = Vector512.FusedMultiplyAdd(e, v3, a23);
+            if (sums) r2 += e;
             e = Vector512.LoadUnsafe(ref d3, at);
             a30 = Vector512.FusedMultiplyAdd(e, v0, a30); a31 = Vector512.FusedMultiplyAdd(e, v1, a31); a32 = Vector512.FusedMultiplyAdd(e, v2, a32); a33 = Vector512.FusedMultiplyAdd(e, v3, a33);
+            if (sums) r3 += e;
+        }
+        if (sums)
+        {
+            rowSums[0] = Vector512.Sum(r0); rowSums[1] = Vector512.Sum(r1); rowSums[2] = Vector512.Sum(r2); rowSums[3] = Vector512.Sum(r3);
         }
         int o = j * inF + f;
         partial[o] = Vector512.Sum(a00); partial[o + 1] = Vector512.Sum(a01); partial[o + 2] = Vector512.Sum(a02); partial[o + 3] = Vector512.Sum(a03);

@@ -430,7 +430,8 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
             for (; j + 4 <= outF; j += 4)
             {
                 int f = 0;
-                for (; f + 4 <= inF; f += 4) WeightBlockWide(ref dRef, ref inRef, j, f, inF, s0, s1, partial);
+                // the first block also sums the four δ rows: the bias gradients, without a pass of their own
+                for (; f + 4 <= inF; f += 4) WeightBlockWide(ref dRef, ref inRef, j, f, inF, s0, s1, partial, f == 0 ? partial.Slice(outF * inF + j, 4) : default);
                 for (; f < inF; f++)
                     for (int k = j; k < j + 4; k++)
                         partial[k * inF + f] = Dot(ref Unsafe.Add(ref dRef, k * stride), ref Unsafe.Add(ref inRef, f * stride), s0, s1);
@@ -499,7 +500,9 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
             ref float d0 = ref Unsafe.Add(ref dRef, j * stride);
             for (int f = 0; f < inF; f++) partial[j * inF + f] = Dot(ref d0, ref Unsafe.Add(ref inRef, f * stride), s0, s1);
         }
-        for (j = 0; j < outF; j++) partial[outF * inF + j] = TensorPrimitives.Sum(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dRef, j * stride + s0), s1 - s0));
+        // rows whose bias gradient a 4×4 block summed already (four rows at a time, when the input has four features or more)
+        int summed = Vector512.IsHardwareAccelerated && inF >= 4 ? outF / 4 * 4 : 0;
+        for (j = summed; j < outF; j++) partial[outF * inF + j] = TensorPrimitives.Sum(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dRef, j * stride + s0), s1 - s0));
     }
 
     private static float Dot(ref float a, ref float b, int s0, int s1)
