@@ -41,10 +41,13 @@ public static partial class Gemm
     /// the packed path: callers that can pack an operand once for many such products (<see cref="PackA"/>) use this to
     /// keep the same path, and so the same bits.
     /// </summary>
-    internal static bool TakesPackedPath(int m, int n, int k)
+    internal static bool TakesPackedPath(int m, int n, int k) => !DirectBySize(m, n, k);
+
+    /// <summary>Whether the automatic path choice takes the direct loop for a product of this size (the rule above).</summary>
+    private static bool DirectBySize(int m, int n, int k)
     {
         long work = (long)m * n * k;
-        return !(work <= DirectMaxWork || (n <= DirectNarrowMaxN && work <= DirectNarrowMaxWork));
+        return work <= DirectMaxWork || (n <= DirectNarrowMaxN && work <= DirectNarrowMaxWork);
     }
 
     internal static unsafe void SgemmCore(bool transA, bool transB, int m, int n, int k,
@@ -89,8 +92,7 @@ public static partial class Gemm
         }
         var job = t_job ??= new SgemmJob();
         job.Args = args;
-        if (path == SgemmPath.Direct
-            || (path == SgemmPath.Auto && (work <= DirectMaxWork || (n <= DirectNarrowMaxN && work <= DirectNarrowMaxWork))))
+        if (path == SgemmPath.Direct || (path == SgemmPath.Auto && DirectBySize(m, n, k)))
         {
             // Parts are strips of 4-row blocks; each part packs B itself into its own thread's scratch: handing a
             // freshly packed B to another core costs more than packing it again (20×10×800 took 38 µs on two

@@ -215,7 +215,7 @@ internal sealed partial class NarrowMlp
     {
         if (epilogue == Epilogue.Activate)
         {
-            if (activation == MlpActivation.Sigmoid) v = Vector512<float>.One / (Vector512<float>.One + VectorSigmoid.Exp(-v));
+            if (activation == MlpActivation.Sigmoid) v = VectorSigmoid.Sigmoid(v);
             else if (activation == MlpActivation.Relu) v = Vector512.Max(v, Vector512<float>.Zero);
         }
         else if (epilogue == Epilogue.Derivative)

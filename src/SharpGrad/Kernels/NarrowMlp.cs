@@ -28,8 +28,8 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
 
     /// <summary>
     /// The most samples in one chunk. n is cut into ⌈n / ChunkSamples⌉ chunks of equal size (whole cache lines), so the
-    /// partition depends on n alone. Every chunk ends each weight-gradient dot product with a horizontal sum; at W1's 800
-    /// samples one chunk of 800 beat four of 208 (22.5 against 23.2 ms for 1000 steps).
+    /// partition depends on n alone. Every chunk ends each weight-gradient dot product with a horizontal sum; on one thread
+    /// W1 (800 samples) measured alike with chunks of 208, 400 and 800 samples (22.2–23.2 ms for 1000 steps).
     /// </summary>
     public const int ChunkSamples = 1024;
 
@@ -37,7 +37,7 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
 
     /// <summary>
     /// Runs below this many multiply-adds per pass stay on one thread. W1 (204,000) measured no faster on two threads:
-    /// 22–27 ms against 22–23 ms for 1000 steps, the hand-off and the cross-core traffic eating the gain.
+    /// 22–28 ms against 22–26 ms for 1000 steps, the hand-off and the cross-core traffic eating the gain.
     /// </summary>
     private const long MinParallelWork = 1 << 19;
 
@@ -52,6 +52,7 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
     private readonly int[] _region;          // [i ≤ L]: lanes i (the input, then layer i's output); [L + 1], [L + 2]: gradients; [L + 3]: partial sums
     private readonly int[] _paramOffset;     // per layer, where its ∂W (then ∂b) start in a chunk's block of partial sums
     private readonly int _paramCount, _paramStride;
+    private readonly long _workPerPass;      // multiply-adds of one pass over all samples
 
     // the pass in progress
     private bool _backwardPass;
@@ -74,7 +75,7 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
             throw new ArgumentException("Internal error: NarrowMlp work array too short.");
         _n = n;
         _stride = LaneStride(n);
-        _chunks = Math.Max(1, (_stride + ChunkSamples - 1) / ChunkSamples);
+        _chunks = MaxChunks(_stride);
         _chunkSize = LaneStride((_stride + _chunks - 1) / _chunks); // a whole number of cache lines: no line is shared by two chunks
         _chunks = Math.Max(1, (_stride + _chunkSize - 1) / _chunkSize);
         _widths = widths;
@@ -85,31 +86,35 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
         _bOff = biasOffsets;
         _work = work;
         _paramOffset = new int[layers];
-        int offset = 0, maxWidth = 0;
+        int offset = 0;
+        long macs = 0;
         for (int l = 0; l < layers; l++)
         {
             _paramOffset[l] = offset;
             offset += widths[l + 1] * widths[l] + widths[l + 1];
+            macs += (long)widths[l] * widths[l + 1];
         }
-        foreach (int f in widths) maxWidth = Math.Max(maxWidth, f);
         _paramCount = offset;
         _paramStride = LaneStride(offset);
-        _maxWidth = maxWidth;
+        _maxWidth = widths.Max();
+        _workPerPass = macs * _stride;
         _region = new int[layers + 4];
     }
+
+    /// <summary>Chunks before rounding the chunk size to whole cache lines (which can only lower the count).</summary>
+    private static int MaxChunks(int stride) => Math.Max(1, (stride + ChunkSamples - 1) / ChunkSamples);
 
     /// <summary>Floats of work memory a run over <paramref name="n"/> samples needs.</summary>
     public static int WorkFloats(int n, int[] widths)
     {
-        int stride = LaneStride(n), chunks = Math.Max(1, (stride + ChunkSamples - 1) / ChunkSamples);
-        long lanes = 0, maxWidth = 0, parameters = 0;
+        int stride = LaneStride(n);
+        long lanes = 0, parameters = 0;
         for (int i = 0; i < widths.Length; i++)
         {
             lanes += widths[i];
-            maxWidth = Math.Max(maxWidth, widths[i]);
             if (i > 0) parameters += (long)widths[i] * widths[i - 1] + widths[i];
         }
-        long total = (lanes + 2 * maxWidth) * stride + chunks * LaneStride((int)parameters) + Align;
+        long total = (lanes + 2L * widths.Max()) * stride + MaxChunks(stride) * LaneStride((int)parameters) + Align;
         return checked((int)total);
     }
 
@@ -137,7 +142,7 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
 
     private ref float Region(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_work), _region[index]);
 
-    /// <summary>Floats between consecutive feature rows of a lanes buffer: n rounded up to the vector width.</summary>
+    /// <summary>Floats between consecutive feature rows of a lanes buffer: n rounded up to a whole 64-byte cache line.</summary>
     public static int LaneStride(int n) => (n + Align - 1) / Align * Align;
 
     /// <summary>True when every width is in 1..<see cref="MaxWidth"/>.</summary>
@@ -148,14 +153,7 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
         return true;
     }
 
-    private long WorkPerPass()
-    {
-        long macs = 0;
-        for (int l = 0; l + 1 < _widths.Length; l++) macs += (long)_widths[l] * _widths[l + 1];
-        return macs * _stride;
-    }
-
-    private int Threads() => _chunks > 1 && WorkPerPass() >= MinParallelWork ? KernelThreads.Count : 1;
+    private int Threads() => _chunks > 1 && _workPerPass >= MinParallelWork ? KernelThreads.Count : 1;
 
     /// <summary>
     /// Runs the layers on x (n × F_0 row-major at <paramref name="xOffset"/>), keeps every activation in the lanes buffers
@@ -222,15 +220,14 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
         {
             int inF = _widths[l], outF = _widths[l + 1];
             MlpActivation activation = _activations[l];
-            // out[j, :] = act(b[j] + Σ_f W[j, f]·in[f, :]): W read row by row (row stride inF, column stride 1)
-            if (wide && activation != MlpActivation.Tanh)
-                CombineWide(_w[l], _wOff[l], inF, 1, _b[l], _bOff[l], outF, inF, ref Region(l), ref Region(l + 1), s0, s1, Epilogue.Activate, activation, ref Region(l + 1));
-            else
-            {
-                if (wide) CombineWide(_w[l], _wOff[l], inF, 1, _b[l], _bOff[l], outF, inF, ref Region(l), ref Region(l + 1), s0, s1, Epilogue.None, activation, ref Region(l + 1));
-                else Combine(_w[l], _wOff[l], inF, 1, _b[l], _bOff[l], outF, inF, ref Region(l), ref Region(l + 1), s0, s1);
-                Activate(activation, ref Region(l + 1), outF, s0, s1);
-            }
+            // out[j, :] = act(b[j] + Σ_f W[j, f]·in[f, :]): W read row by row (row stride inF, column stride 1); the wide
+            // combination applies sigmoid and ReLU in its registers, tanh takes a pass of its own
+            bool fused = wide && activation != MlpActivation.Tanh;
+            if (wide)
+                CombineWide(_w[l], _wOff[l], inF, 1, _b[l], _bOff[l], outF, inF, ref Region(l), ref Region(l + 1), s0, s1,
+                    fused ? Epilogue.Activate : Epilogue.None, activation, ref Region(l + 1));
+            else Combine(_w[l], _wOff[l], inF, 1, _b[l], _bOff[l], outF, inF, ref Region(l), ref Region(l + 1), s0, s1);
+            if (!fused) Activate(activation, ref Region(l + 1), outF, s0, s1);
         }
         FromLanes(ref Region(layers), _widths[layers], _y, 0, s0, s1);
     }
@@ -252,7 +249,8 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
             // it is ∂x, otherwise times act′ of the layer below it is that layer's δ
             MlpActivation below = l > 0 ? _activations[l - 1] : MlpActivation.Identity;
             if (wide)
-                CombineWide(_w[l], _wOff[l], 1, inF, null, 0, inF, outF, ref Region(g), ref Region(spare), s0, s1, Epilogue.Derivative, below, ref Region(l));
+                CombineWide(_w[l], _wOff[l], 1, inF, null, 0, inF, outF, ref Region(g), ref Region(spare), s0, s1,
+                    below == MlpActivation.Identity ? Epilogue.None : Epilogue.Derivative, below, ref Region(l));
             else
             {
                 Combine(_w[l], _wOff[l], 1, inF, null, 0, inF, outF, ref Region(g), ref Region(spare), s0, s1);
@@ -418,8 +416,9 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
     private static Vector256<float> Start(float[]? bias, int at) => bias is null ? Vector256<float>.Zero : Vector256.Create(bias[at]);
 
     /// <summary>
-    /// partial[j·inF + f] = Σ_s δ[j, s]·in[f, s] and then partial[outF·inF + j] = Σ_s δ[j, s], over s0..s1: two rows of δ by
-    /// four rows of the input at a time, eight vector accumulators summed across lanes at the end.
+    /// partial[j·inF + f] = Σ_s δ[j, s]·in[f, s] and then partial[outF·inF + j] = Σ_s δ[j, s], over s0..s1: blocks of four
+    /// rows of δ by four rows of the input (512-bit vectors, <see cref="WeightBlockWide"/>), then two by four, each
+    /// accumulator summed across its lanes at the end; single rows and columns left over as dot products.
     /// </summary>
     private void WeightGrad(ref float dRef, int outF, ref float inRef, int inF, int s0, int s1, Span<float> partial)
     {
@@ -449,12 +448,11 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
                 ref float x2 = ref Unsafe.Add(ref x1, stride);
                 ref float x3 = ref Unsafe.Add(ref x2, stride);
                 int at0 = j * inF + f, at1 = at0 + inF;
-                int s = s0;
                 if (Vector512.IsHardwareAccelerated)
                 {
-                    // sixteen samples a step: half the instructions of the 256-bit loop for the same arithmetic
+                    // sixteen samples a step (chunks are whole multiples of 16): half the instructions of the 256-bit loop
                     Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, c0 = default, c1 = default, c2 = default, c3 = default;
-                    for (; s + 2 * V <= s1; s += 2 * V)
+                    for (int s = s0; s < s1; s += 2 * V)
                     {
                         Vector512<float> dv0 = Vector512.LoadUnsafe(ref d0, (nuint)s), dv1 = Vector512.LoadUnsafe(ref d1, (nuint)s);
                         Vector512<float> xv0 = Vector512.LoadUnsafe(ref x0, (nuint)s), xv1 = Vector512.LoadUnsafe(ref x1, (nuint)s);
@@ -469,13 +467,8 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
                 }
                 else
                 {
-                    partial.Slice(at0, 4).Clear();
-                    partial.Slice(at1, 4).Clear();
-                }
-                if (s < s1)
-                {
                     Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, c0 = default, c1 = default, c2 = default, c3 = default;
-                    for (; s < s1; s += V)
+                    for (int s = s0; s < s1; s += V)
                     {
                         Vector256<float> dv0 = Vector256.LoadUnsafe(ref d0, (nuint)s), dv1 = Vector256.LoadUnsafe(ref d1, (nuint)s);
                         Vector256<float> xv0 = Vector256.LoadUnsafe(ref x0, (nuint)s), xv1 = Vector256.LoadUnsafe(ref x1, (nuint)s);
@@ -485,8 +478,8 @@ internal sealed partial class NarrowMlp : KernelThreads.Job
                         a2 = Vector256.FusedMultiplyAdd(dv0, xv2, a2); c2 = Vector256.FusedMultiplyAdd(dv1, xv2, c2);
                         a3 = Vector256.FusedMultiplyAdd(dv0, xv3, a3); c3 = Vector256.FusedMultiplyAdd(dv1, xv3, c3);
                     }
-                    partial[at0] += Vector256.Sum(a0); partial[at0 + 1] += Vector256.Sum(a1); partial[at0 + 2] += Vector256.Sum(a2); partial[at0 + 3] += Vector256.Sum(a3);
-                    partial[at1] += Vector256.Sum(c0); partial[at1 + 1] += Vector256.Sum(c1); partial[at1 + 2] += Vector256.Sum(c2); partial[at1 + 3] += Vector256.Sum(c3);
+                    partial[at0] = Vector256.Sum(a0); partial[at0 + 1] = Vector256.Sum(a1); partial[at0 + 2] = Vector256.Sum(a2); partial[at0 + 3] = Vector256.Sum(a3);
+                    partial[at1] = Vector256.Sum(c0); partial[at1 + 1] = Vector256.Sum(c1); partial[at1 + 2] = Vector256.Sum(c2); partial[at1 + 3] = Vector256.Sum(c3);
                 }
             }
             for (; f < inF; f++)

@@ -8,7 +8,8 @@ namespace SharpGrad.Kernels;
 /// σ(x) = 1 / (1 + e^(−x)) over float spans, with e^t computed in float throughout (the library exp widens to double):
 /// t = n·ln 2 + r with |r| ≤ ½ln 2, e^r from the degree-6 minimax polynomial of Cephes' <c>expf</c>, 2^n from the exponent
 /// bits. The relative error is a few ulp; t is clamped to ±87.3, so σ stays in [1.2e−38, 1]. 512-bit vectors where the
-/// hardware has them: on Zen 4 they halve the instruction count of this front-end-bound loop (16 → 9 ns per 16 values).
+/// hardware has them: on Zen 4 they halve the instruction count of this front-end-bound loop (12,800 values: 8.2–9.9 µs with
+/// 256-bit vectors, 4.2–4.9 µs with 512-bit ones).
 /// </summary>
 internal static class VectorSigmoid
 {
@@ -17,9 +18,17 @@ internal static class VectorSigmoid
     private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
     private const float Clamp = 87.3f;
 
+    /// <summary>σ(x) on eight lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+
+    /// <summary>σ(x) on sixteen lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+
     /// <summary>e^t on eight lanes (t clamped to ±87.3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> t)
+    private static Vector256<float> Exp(Vector256<float> t)
     {
         t = Vector256.Min(Vector256.Max(t, Vector256.Create(-Clamp)), Vector256.Create(Clamp));
         Vector256<int> ni = Vector256.ConvertToInt32Native(t * Vector256.Create(Log2E)); // rounds to nearest
@@ -37,7 +46,7 @@ internal static class VectorSigmoid
 
     /// <summary>e^t on sixteen lanes (t clamped to ±87.3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> t)
+    private static Vector512<float> Exp(Vector512<float> t)
     {
         t = Vector512.Min(Vector512.Max(t, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
         Vector512<int> ni = Vector512.ConvertToInt32Native(t * Vector512.Create(Log2E));
@@ -63,23 +72,16 @@ internal static class VectorSigmoid
         if (Vector512.IsHardwareAccelerated)
         {
             for (; i + 16 <= x.Length; i += 16)
-            {
-                Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i);
-                (Vector512<float>.One / (Vector512<float>.One + Exp(-v))).StoreUnsafe(ref yr, (nuint)i);
-            }
+                Sigmoid(Vector512.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
         }
         for (; i + 8 <= x.Length; i += 8)
-        {
-            Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i);
-            (Vector256<float>.One / (Vector256<float>.One + Exp(-v))).StoreUnsafe(ref yr, (nuint)i);
-        }
+            Sigmoid(Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
         if (i < x.Length)
         {
             Span<float> tail = stackalloc float[8];
             tail.Clear();
             x[i..].CopyTo(tail);
-            Vector256<float> v = Vector256.LoadUnsafe(ref tail[0]);
-            (Vector256<float>.One / (Vector256<float>.One + Exp(-v))).StoreUnsafe(ref tail[0]);
+            Sigmoid(Vector256.LoadUnsafe(ref tail[0])).StoreUnsafe(ref tail[0]);
             tail[..(x.Length - i)].CopyTo(y[i..]);
         }
     }

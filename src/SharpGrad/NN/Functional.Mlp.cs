@@ -85,7 +85,6 @@ public static partial class Functional
         int layers = weights.Count;
         int n = input.Numel / widths[0];
         var w = new Tensor[layers];
-        var b = new Tensor?[layers];
         var wData = new float[layers][];
         var wOff = new int[layers];
         var bData = new float[]?[layers];
@@ -96,8 +95,8 @@ public static partial class Functional
             (wData[l], wOff[l]) = ((float[])w[l].Storage.Data, w[l].Offset);
             if (biases[l] is { } bias)
             {
-                b[l] = bias.ContiguousRaw();
-                (bData[l], bOff[l]) = ((float[])b[l]!.Storage.Data, b[l]!.Offset);
+                Tensor bc = bias.ContiguousRaw();
+                (bData[l], bOff[l]) = ((float[])bc.Storage.Data, bc.Offset);
             }
         }
         // The activations in the kernel's feature-major layout, kept for the backward pass, and its work buffers (from the
@@ -110,21 +109,22 @@ public static partial class Functional
         var y = new Tensor(Storage.AllocateUninitialized(DType.Float32, n * widths[layers]), outShape); // every element written
         kernel.Forward((float[])x.Storage.Data, x.Offset, (float[])y.Storage.Data);
 
-        var inputs = new List<Tensor>(1 + 2 * layers) { input };
-        for (int l = 0; l < layers; l++)
+        var inputs = new Tensor[1 + layers + biases.Count(b => b is not null)];
+        inputs[0] = input;
+        for (int l = 0, k = 1; l < layers; l++)
         {
-            inputs.Add(weights[l]);
-            if (biases[l] is { } bias) inputs.Add(bias);
+            inputs[k++] = weights[l];
+            if (biases[l] is { } bias) inputs[k++] = bias;
         }
         var saved = new Tensor[layers + 1];
         saved[0] = x;
         for (int l = 0; l < layers; l++) saved[l + 1] = w[l];
         Tensor output = y;
-        return y.Record("MlpBackward", [.. inputs], gy =>
+        return y.Record("MlpBackward", inputs, gy =>
         {
             _ = output.Storage; // throws once the step's scope has ended and recycled the saved activations
             Tensor g = gy.ContiguousRaw();
-            var grads = new Tensor?[inputs.Count];
+            var grads = new Tensor?[inputs.Length];
             Tensor? dx = input.RequiresGrad ? Uninitialized(input) : null;
             grads[0] = dx;
             var dw = new float[]?[layers];
