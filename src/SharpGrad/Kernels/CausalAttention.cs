@@ -37,7 +37,7 @@ public static class CausalAttention
     {
         Check<T>(qkv.Length, y.Length, probs.Length, batch, time, heads, headSize);
         var job = new Job<T>(qkv, y, probs, null, null, time, heads, headSize, scale, backward: false);
-        KernelThreads.Run(job, batch * heads, KernelThreads.Count);
+        Launch.Parallel(job, batch * heads, KernelThreads.Count);
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public static class CausalAttention
         Check<T>(qkv.Length, dy.Length, probs.Length, batch, time, heads, headSize);
         if (dqkv.Length != qkv.Length) throw new ArgumentException($"CausalAttention: dqkv has {dqkv.Length} elements, qkv {qkv.Length}.");
         var job = new Job<T>(qkv, null, probs, dy, dqkv, time, heads, headSize, scale, backward: true);
-        KernelThreads.Run(job, batch * heads, KernelThreads.Count);
+        Launch.Parallel(job, batch * heads, KernelThreads.Count);
     }
 
     /// <summary>

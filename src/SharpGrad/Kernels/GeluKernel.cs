@@ -38,7 +38,10 @@ public static class GeluKernel
         Run(x, g, dx, tanh, backward: true);
     }
 
-    private static void Run<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> g, Memory<T> y, bool tanh, bool backward) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Run<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> g, Memory<T> y, bool tanh, bool backward) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Launch.Run((x, g, y, tanh, backward), static s => RunNow(s.x, s.g, s.y, s.tanh, s.backward));
+
+    private static void RunNow<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> g, Memory<T> y, bool tanh, bool backward) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length;
         int threads = n < ParallelMinElements ? 1 : KernelThreads.Count;

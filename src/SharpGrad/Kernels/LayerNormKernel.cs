@@ -38,6 +38,13 @@ public static class LayerNormKernel
         Check(weight.Length is 0 || weight.Length == d, $"weight length {weight.Length} differs from the row length {d}");
         Check(bias.Length is 0 || bias.Length == d, $"bias length {bias.Length} differs from the row length {d}");
         if (rows == 0) return;
+        Launch.Run((x, weight, bias, d, eps, y, mean, rstd), static s => ForwardNow(s.x, s.weight, s.bias, s.d, s.eps, s.y, s.mean, s.rstd));
+    }
+
+    private static void ForwardNow<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> bias, int d, T eps,
+        Memory<T> y, Memory<T> mean, Memory<T> rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = x.Length / d;
         var job = ForwardJob<T>.Instance ??= new ForwardJob<T>();
         int chunks = Chunks(rows, d);
         job.Set(x, weight, bias, d, eps, y, mean, rstd, rows, chunks);
@@ -61,6 +68,13 @@ public static class LayerNormKernel
         Check(weight.Length is 0 || weight.Length == d, $"weight length {weight.Length} differs from the row length {d}");
         Check(dweight.Length is 0 || dweight.Length == d, $"dweight length {dweight.Length} differs from the row length {d}");
         Check(dbias.Length is 0 || dbias.Length == d, $"dbias length {dbias.Length} differs from the row length {d}");
+        Launch.Run((x, weight, mean, rstd, g, d, dx, dweight, dbias), static s => BackwardNow(s.x, s.weight, s.mean, s.rstd, s.g, s.d, s.dx, s.dweight, s.dbias));
+    }
+
+    private static void BackwardNow<T>(ReadOnlyMemory<T> x, ReadOnlyMemory<T> weight, ReadOnlyMemory<T> mean, ReadOnlyMemory<T> rstd,
+        ReadOnlyMemory<T> g, int d, Memory<T> dx, Memory<T> dweight, Memory<T> dbias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = x.Length / d;
         if (rows == 0)
         {
             dweight.Span.Clear();

@@ -12,7 +12,10 @@ internal static class ParallelColumnSum
     /// <summary>Blocks narrower than this stay on one thread.</summary>
     public const int MinInner = 128;
 
-    public static void Run(float[] x, int xOff, int n, int inner, float[] y, int yOff)
+    public static void Run(float[] x, int xOff, int n, int inner, float[] y, int yOff) =>
+        Launch.Run((x, xOff, n, inner, y, yOff), static s => RunNow(s.x, s.xOff, s.n, s.inner, s.y, s.yOff));
+
+    private static void RunNow(float[] x, int xOff, int n, int inner, float[] y, int yOff)
     {
         int threads = KernelThreads.Count;
         var job = t_job ??= new Job();

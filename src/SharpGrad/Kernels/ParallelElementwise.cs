@@ -17,7 +17,10 @@ internal static class ParallelElementwise
     private enum Op { Add, Unary, ReluBackward, SigmoidBackward, TanhBackward }
 
     /// <summary>d[dOff..] = a[aOff..] + b[bOff..] for <paramref name="length"/> elements (d may be a or b).</summary>
-    public static void Add(float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length)
+    public static void Add(float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length) =>
+        Launch.Run((a, aOff, b, bOff, d, dOff, length), static s => AddNow(s.a, s.aOff, s.b, s.bOff, s.d, s.dOff, s.length));
+
+    private static void AddNow(float[] a, int aOff, float[] b, int bOff, float[] d, int dOff, int length)
     {
         if (length < AddMinLength || KernelThreads.Count == 1)
         {
@@ -28,21 +31,30 @@ internal static class ParallelElementwise
     }
 
     /// <summary>y = op(x), as <see cref="Unary.Apply{T}"/>.</summary>
-    public static void Unary(UnaryKind kind, float[] x, int xOff, float[] y, int yOff, int length, double p = 0, double q = 0)
+    public static void Unary(UnaryKind kind, float[] x, int xOff, float[] y, int yOff, int length, double p = 0, double q = 0) =>
+        Launch.Run((kind, x, xOff, y, yOff, length, p, q), static s => UnaryNow(s.kind, s.x, s.xOff, s.y, s.yOff, s.length, s.p, s.q));
+
+    private static void UnaryNow(UnaryKind kind, float[] x, int xOff, float[] y, int yOff, int length, double p, double q)
     {
         if (!Split(length)) { Kernels.Unary.Apply(kind, x.AsSpan(xOff, length), y.AsSpan(yOff, length), p, q); return; }
         Run(Op.Unary, kind, x, xOff, x, xOff, y, yOff, length, p, q);
     }
 
     /// <summary>dx = g where x &gt; 0 else 0.</summary>
-    public static void ReluBackward(float[] g, int gOff, float[] x, int xOff, float[] dx, int dxOff, int length)
+    public static void ReluBackward(float[] g, int gOff, float[] x, int xOff, float[] dx, int dxOff, int length) =>
+        Launch.Run((g, gOff, x, xOff, dx, dxOff, length), static s => ReluBackwardNow(s.g, s.gOff, s.x, s.xOff, s.dx, s.dxOff, s.length));
+
+    private static void ReluBackwardNow(float[] g, int gOff, float[] x, int xOff, float[] dx, int dxOff, int length)
     {
         if (!Split(length)) { Kernels.ActivationBackward.Relu<float>(g.AsSpan(gOff, length), x.AsSpan(xOff, length), dx.AsSpan(dxOff, length)); return; }
         Run(Op.ReluBackward, default, g, gOff, x, xOff, dx, dxOff, length, 0, 0);
     }
 
     /// <summary>dx = g·σ'(from the saved output y), for sigmoid or (<paramref name="tanh"/>) tanh.</summary>
-    public static void ActivationBackward(bool tanh, float[] g, int gOff, float[] y, int yOff, float[] dx, int dxOff, int length)
+    public static void ActivationBackward(bool tanh, float[] g, int gOff, float[] y, int yOff, float[] dx, int dxOff, int length) =>
+        Launch.Run((tanh, g, gOff, y, yOff, dx, dxOff, length), static s => ActivationBackwardNow(s.tanh, s.g, s.gOff, s.y, s.yOff, s.dx, s.dxOff, s.length));
+
+    private static void ActivationBackwardNow(bool tanh, float[] g, int gOff, float[] y, int yOff, float[] dx, int dxOff, int length)
     {
         if (!Split(length))
         {

@@ -9,6 +9,13 @@ internal static class ParallelStridedCopy
 {
     public static void Copy(float[] source, int offset, int[] shape, int[] strides, float[] destination, int destinationOffset, int total)
     {
+        if (Launch.IsRecording) (shape, strides) = ((int[])shape.Clone(), (int[])strides.Clone()); // a replay must see today's layout
+        Launch.Run((source, offset, shape, strides, destination, destinationOffset, total),
+            static s => CopyNow(s.source, s.offset, s.shape, s.strides, s.destination, s.destinationOffset, s.total));
+    }
+
+    private static void CopyNow(float[] source, int offset, int[] shape, int[] strides, float[] destination, int destinationOffset, int total)
+    {
         int threads = KernelThreads.Count;
         if (total < ParallelElementwise.MinLength || threads == 1 || shape.Length < 2 || shape[0] < 2)
         {

@@ -98,7 +98,7 @@ public class Adam : Optimizer
         Tensor m = state["exp_avg"], v = state["exp_avg_sq"];
         Tensor? vmax = AmsGrad ? state["max_exp_avg_sq"] : null;
         if (p.DType == DType.Float32 && !AmsGrad && p.Numel >= ParallelThreshold)
-            UpdateInParallel(p, g, m, v, c);
+            UpdateInParallel(state, p, g, m, v, c);
         else if (p.DType == DType.Float32)
             Update(p.Span<float>(), g.Span<float>(), m.Span<float>(), v.Span<float>(), vmax is null ? default : vmax.Span<float>(), AmsGrad, c);
         else
@@ -109,21 +109,29 @@ public class Adam : Optimizer
     // elementwise, so the result does not depend on the thread count).
     private const int ParallelThreshold = 1 << 16, ChunkSize = 1 << 14;
 
-    private static void UpdateInParallel(Tensor p, Tensor g, Tensor m, Tensor v, in Coefficients c)
+    private static void UpdateInParallel(ParamState state, Tensor p, Tensor g, Tensor m, Tensor v, in Coefficients c)
     {
-        var job = new UpdateJob(p, g, m, v, c);
-        Kernels.KernelThreads.Run(job, (p.Numel + ChunkSize - 1) / ChunkSize, Kernels.KernelThreads.Count);
+        // one job per parameter, kept in its state and refilled each step
+        var job = state.Work as UpdateJob ?? (UpdateJob)(state.Work = new UpdateJob());
+        job.Set(p, g, m, v, c);
+        try { Kernels.KernelThreads.Run(job, (p.Numel + ChunkSize - 1) / ChunkSize, Kernels.KernelThreads.Count); }
+        finally { job.Clear(); }
     }
 
-    private sealed class UpdateJob(Tensor p, Tensor g, Tensor m, Tensor v, Coefficients c) : Kernels.KernelThreads.Job
+    private sealed class UpdateJob : Kernels.KernelThreads.Job
     {
-        private readonly Coefficients _c = c;
+        private Tensor? _p, _g, _m, _v;
+        private Coefficients _c;
+
+        public void Set(Tensor p, Tensor g, Tensor m, Tensor v, in Coefficients c) => (_p, _g, _m, _v, _c) = (p, g, m, v, c);
+
+        public void Clear() => _p = _g = _m = _v = null;
 
         internal override void RunPart(int part)
         {
-            int start = part * ChunkSize, count = Math.Min(ChunkSize, p.Numel - start);
-            Update(p.Span<float>().Slice(start, count), g.Span<float>().Slice(start, count), m.Span<float>().Slice(start, count),
-                v.Span<float>().Slice(start, count), default, amsgrad: false, _c);
+            int start = part * ChunkSize, count = Math.Min(ChunkSize, _p!.Numel - start);
+            Update(_p.Span<float>().Slice(start, count), _g!.Span<float>().Slice(start, count), _m!.Span<float>().Slice(start, count),
+                _v!.Span<float>().Slice(start, count), default, amsgrad: false, _c);
         }
     }
 

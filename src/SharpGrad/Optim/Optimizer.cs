@@ -105,7 +105,9 @@ public abstract class Optimizer
     /// Performs one update of every parameter that has a gradient: under no-grad, group by group, each such parameter's
     /// step count is advanced and <see cref="UpdateParameter"/> applies the optimizer's rule in place.
     /// </summary>
-    public void Step()
+    public void Step() => Kernels.Launch.Run(this, static optimizer => optimizer.StepNow()); // a replayed step updates with that step's counts and rates
+
+    private void StepNow()
     {
         using var _ = Autograd.NoGrad();
         foreach (var group in _groups)
@@ -135,6 +137,12 @@ public abstract class Optimizer
             else p.Grad?.Zero();
         }
     }
+
+    /// <summary>Every parameter of every group, in global order.</summary>
+    internal IReadOnlyList<Tensor> AllParameters => _params;
+
+    /// <summary>The state of parameter <paramref name="index"/> (global order), or null before its first update.</summary>
+    internal ParamState? StateAt(int index) => _state[index];
 
     /// <summary>The state of <paramref name="parameter"/>, or null before its first update.</summary>
     public ParamState? StateOf(Tensor parameter)

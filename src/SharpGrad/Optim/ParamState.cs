@@ -14,6 +14,9 @@ public sealed class ParamState
     /// <summary>Number of updates this parameter has received (PyTorch's <c>state['step']</c>).</summary>
     public long Step { get; internal set; }
 
+    /// <summary>An optimizer's reusable work object for this parameter (e.g. its parallel update job), so steps allocate nothing.</summary>
+    internal object? Work { get; set; }
+
     /// <summary>The buffers by PyTorch name.</summary>
     public IReadOnlyDictionary<string, Tensor> Buffers => _buffers;
 

@@ -29,7 +29,19 @@ internal sealed class Storage
     public int Length => Data.Length;
 
     /// <summary>A zero-filled buffer: from the pool of the thread's active <see cref="TensorScope"/> when there is one, else new.</summary>
-    public static Storage Allocate(DType dtype, int length) => TensorScope.Rent(dtype, length, clear: true) ?? AllocateNew(dtype, length);
+    public static Storage Allocate(DType dtype, int length)
+    {
+        Storage s = TensorScope.Rent(dtype, length, clear: true) ?? AllocateNew(dtype, length);
+        // a kernel may accumulate into the zeros: a replayed step must find them zero again
+        Kernels.Launch.RecordOnly(s.Data, static data => Array.Clear(data));
+        return s;
+    }
+
+    /// <summary>
+    /// A zero-filled buffer (pooled like <see cref="Allocate"/>) for a constant that its creator fills once: a captured step's
+    /// replay does not clear it.
+    /// </summary>
+    public static Storage AllocateConstant(DType dtype, int length) => TensorScope.Rent(dtype, length, clear: true) ?? AllocateNew(dtype, length);
 
     /// <summary>A new zero-filled, garbage-collected buffer (never pooled).</summary>
     public static Storage AllocateNew(DType dtype, int length) => dtype switch

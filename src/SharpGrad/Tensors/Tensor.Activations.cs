@@ -108,6 +108,7 @@ public partial class Tensor
         if (p < 0 || p > 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: probability must be in [0, 1].");
         RequireFloating("Dropout");
         if (!training || p == 0) return this;
+        Kernels.Launch.RefuseWhileRecording("dropout (its random mask)");
         if (p == 1) return Mul(ZerosLike(this));
         var g = generator ?? Generator.Default;
         var mask = Zeros(_shape, DType);

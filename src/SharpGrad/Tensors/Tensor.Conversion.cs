@@ -16,7 +16,9 @@ public partial class Tensor
     }
 
     /// <summary>Copies this tensor's elements (any layout) into the dense tensor <paramref name="dense"/>.</summary>
-    private void CopyInto(Tensor dense)
+    private void CopyInto(Tensor dense) => Kernels.Launch.Run((source: this, dense), static s => s.source.CopyIntoNow(s.dense));
+
+    private void CopyIntoNow(Tensor dense)
     {
         switch (Storage.Data)
         {
@@ -26,21 +28,28 @@ public partial class Tensor
         }
     }
 
+    /// <summary>The element conversion of <see cref="To"/>: <paramref name="src"/> is dense, <paramref name="result"/> new.</summary>
+    private static void ConvertNow(Tensor src, Tensor result)
+    {
+        int n = src.Numel;
+        switch (src.Storage.Data, result.Storage.Data)
+        {
+            case (float[] a, double[] b): for (int i = 0; i < n; i++) b[i] = a[src.Offset + i]; break;
+            case (double[] a, float[] b): for (int i = 0; i < n; i++) b[i] = (float)a[src.Offset + i]; break;
+            case (long[] a, float[] b): for (int i = 0; i < n; i++) b[i] = a[src.Offset + i]; break;
+            case (long[] a, double[] b): for (int i = 0; i < n; i++) b[i] = a[src.Offset + i]; break;
+            case (float[] a, long[] b): for (int i = 0; i < n; i++) b[i] = (long)a[src.Offset + i]; break;
+            case (double[] a, long[] b): for (int i = 0; i < n; i++) b[i] = (long)a[src.Offset + i]; break;
+        }
+    }
+
     /// <summary>Converts to another dtype (differentiable between floating dtypes). Returns this tensor when the dtype already matches.</summary>
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
         var src = Contiguous();
         var result = new Tensor(Storage.Allocate(dtype, Numel), (int[])_shape.Clone());
-        switch (src.Storage.Data, result.Storage.Data)
-        {
-            case (float[] a, double[] b): for (int i = 0; i < Numel; i++) b[i] = a[src.Offset + i]; break;
-            case (double[] a, float[] b): for (int i = 0; i < Numel; i++) b[i] = (float)a[src.Offset + i]; break;
-            case (long[] a, float[] b): for (int i = 0; i < Numel; i++) b[i] = a[src.Offset + i]; break;
-            case (long[] a, double[] b): for (int i = 0; i < Numel; i++) b[i] = a[src.Offset + i]; break;
-            case (float[] a, long[] b): for (int i = 0; i < Numel; i++) b[i] = (long)a[src.Offset + i]; break;
-            case (double[] a, long[] b): for (int i = 0; i < Numel; i++) b[i] = (long)a[src.Offset + i]; break;
-        }
+        Kernels.Launch.Run((src, result), static s => ConvertNow(s.src, s.result));
         if (!dtype.IsFloatingPoint() || !DType.IsFloatingPoint()) return result;
         DType original = DType;
         return result.Record($"To{dtype}", [this], g => [g.To(original)]);

@@ -17,7 +17,7 @@ public partial class Tensor
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
-        var t = Zeros(shape, dtype);
+        var t = ConstantZeros(shape, dtype);
         if (value != 0) t.FillRaw(value);
         return t;
     }
@@ -66,7 +66,7 @@ public partial class Tensor
     {
         if (step == 0) throw new ArgumentException("Arange: step must be non-zero.", nameof(step));
         int n = Math.Max(0, (int)Math.Ceiling((end - start) / step));
-        var t = Zeros([n], dtype);
+        var t = ConstantZeros([n], dtype);
         for (int i = 0; i < n; i++) t.Storage.Set(i, start + i * step);
         return t;
     }
@@ -78,7 +78,7 @@ public partial class Tensor
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Linspace: steps must be non-negative.");
-        var t = Zeros([steps], dtype);
+        var t = ConstantZeros([steps], dtype);
         if (dtype == DType.Float32)
         {
             // PyTorch computes a float32 linspace in float32 arithmetic (start, end and step rounded to float first).
@@ -99,7 +99,7 @@ public partial class Tensor
     public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32)
     {
         int cols = m ?? n;
-        var t = Zeros([n, cols], dtype);
+        var t = ConstantZeros([n, cols], dtype);
         for (int i = 0; i < Math.Min(n, cols); i++) t.Storage.Set(i * cols + i, 1);
         return t;
     }
@@ -113,6 +113,7 @@ public partial class Tensor
     /// <summary>Uniform samples in [<paramref name="low"/>, <paramref name="high"/>).</summary>
     public static Tensor Uniform(int[] shape, double low, double high, Generator? generator = null, DType dtype = DType.Float32)
     {
+        Kernels.Launch.RefuseWhileRecording("random sampling (Uniform, Rand)");
         var g = generator ?? Generator.Default;
         var t = Zeros(shape, RequireFloat(dtype, "Uniform"));
         for (int i = 0; i < t.Numel; i++) t.Storage.Set(i, low + (high - low) * g.NextDouble());
@@ -128,6 +129,7 @@ public partial class Tensor
     /// <summary>Normal samples with the given mean and standard deviation.</summary>
     public static Tensor Normal(int[] shape, double mean, double std, Generator? generator = null, DType dtype = DType.Float32)
     {
+        Kernels.Launch.RefuseWhileRecording("random sampling (Normal, Randn)");
         var g = generator ?? Generator.Default;
         var t = Zeros(shape, RequireFloat(dtype, "Normal"));
         for (int i = 0; i < t.Numel; i++) t.Storage.Set(i, mean + std * g.NextNormal());
@@ -137,11 +139,18 @@ public partial class Tensor
     /// <summary>Uniform random integers in [<paramref name="low"/>, <paramref name="high"/>), as Int64 unless another dtype is asked for.</summary>
     public static Tensor RandInt(long low, long high, int[] shape, Generator? generator = null, DType dtype = DType.Int64)
     {
+        Kernels.Launch.RefuseWhileRecording("random sampling (RandInt)");
         var g = generator ?? Generator.Default;
         var t = Zeros(shape, dtype);
         for (int i = 0; i < t.Numel; i++) t.Storage.Set(i, g.NextInt64(low, high));
         return t;
     }
+
+    /// <summary>
+    /// Zeros for a tensor whose values the creating function writes once (a constant): unlike <see cref="Zeros(int[], DType)"/>
+    /// a captured <see cref="StepGraph"/> does not clear it again on replay, so the constant keeps its values.
+    /// </summary>
+    private static Tensor ConstantZeros(int[] shape, DType dtype) => new(Storage.AllocateConstant(dtype, CheckShape(shape, "Zeros")), (int[])shape.Clone());
 
     private static int CheckShape(int[] shape, string op)
     {

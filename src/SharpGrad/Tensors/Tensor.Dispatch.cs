@@ -45,10 +45,13 @@ public partial class Tensor
             return result;
         }
         int[] sa = a.BroadcastStrides(shape), sb = b.BroadcastStrides(shape);
-        if (a.DType == DType.Float32)
-            RunBinary(kind, (float[])a.Storage.Data, a.Offset, sa, (float[])b.Storage.Data, b.Offset, sb, shape, result.Span<float>());
-        else
-            RunBinary(kind, (double[])a.Storage.Data, a.Offset, sa, (double[])b.Storage.Data, b.Offset, sb, shape, result.Span<double>());
+        Launch.Run((kind, a, sa, b, sb, shape, result), static s =>
+        {
+            if (s.a.DType == DType.Float32)
+                RunBinary(s.kind, (float[])s.a.Storage.Data, s.a.Offset, s.sa, (float[])s.b.Storage.Data, s.b.Offset, s.sb, s.shape, s.result.Span<float>());
+            else
+                RunBinary(s.kind, (double[])s.a.Storage.Data, s.a.Offset, s.sa, (double[])s.b.Storage.Data, s.b.Offset, s.sb, s.shape, s.result.Span<double>());
+        });
         return result;
     }
 
@@ -80,7 +83,7 @@ public partial class Tensor
         var src = ContiguousRaw();
         var result = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone()); // written in full
         if (DType == DType.Float32) ParallelElementwise.Unary(kind, (float[])src.Storage.Data, src.Offset, (float[])result.Storage.Data, 0, Numel, p, q);
-        else Unary.Apply(kind, src.Span<double>(), result.Span<double>(), p, q);
+        else Launch.Run((kind, src, result, p, q), static s => Unary.Apply(s.kind, s.src.Span<double>(), s.result.Span<double>(), s.p, s.q));
         return result;
     }
 

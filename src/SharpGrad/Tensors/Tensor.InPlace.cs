@@ -29,8 +29,11 @@ public partial class Tensor
         RequireFloating("AddScaledInPlace");
         if (!(DType.IsFloatingPoint() && IsContiguous && other.IsContiguous && other.DType == DType && SharpGrad.Shape.Equal(other._shape, _shape)))
             return AddInPlace(other, alpha);
-        if (DType == DType.Float32) TensorPrimitives.MultiplyAdd(other.Span<float>(), (float)alpha, Span<float>(), Span<float>());
-        else TensorPrimitives.MultiplyAdd(other.Span<double>(), alpha, Span<double>(), Span<double>());
+        Kernels.Launch.Run((destination: this, other, alpha), static s =>
+        {
+            if (s.destination.DType == DType.Float32) TensorPrimitives.MultiplyAdd(s.other.Span<float>(), (float)s.alpha, s.destination.Span<float>(), s.destination.Span<float>());
+            else TensorPrimitives.MultiplyAdd(s.other.Span<double>(), s.alpha, s.destination.Span<double>(), s.destination.Span<double>());
+        });
         Storage.Version++;
         return this;
     }
@@ -45,8 +48,11 @@ public partial class Tensor
         RequireFloating("MulInPlace");
         if (IsContiguous)
         {
-            if (DType == DType.Float32) TensorPrimitives.Multiply(Span<float>(), (float)s, Span<float>());
-            else TensorPrimitives.Multiply(Span<double>(), s, Span<double>());
+            Kernels.Launch.Run((destination: this, s), static a =>
+            {
+                if (a.destination.DType == DType.Float32) TensorPrimitives.Multiply(a.destination.Span<float>(), (float)a.s, a.destination.Span<float>());
+                else TensorPrimitives.Multiply(a.destination.Span<double>(), a.s, a.destination.Span<double>());
+            });
         }
         else AssignRaw(UnaryRaw(Kernels.UnaryKind.MulScalar, "MulInPlace", s));
         Storage.Version++;
@@ -57,8 +63,12 @@ public partial class Tensor
     public Tensor Fill(double value)
     {
         CheckInPlace("Fill");
-        if (IsContiguous && DType == DType.Float32) Span<float>().Fill((float)value);
-        else if (IsContiguous && DType == DType.Float64) Span<double>().Fill(value);
+        if (IsContiguous && DType.IsFloatingPoint())
+            Kernels.Launch.Run((destination: this, value), static s =>
+            {
+                if (s.destination.DType == DType.Float32) s.destination.Span<float>().Fill((float)s.value);
+                else s.destination.Span<double>().Fill(s.value);
+            });
         else AssignRaw(Full([], value, DType));
         Storage.Version++;
         return this;
@@ -112,7 +122,7 @@ public partial class Tensor
         {
             if (DType == DType.Float32)
                 Kernels.ParallelElementwise.Add((float[])Storage.Data, Offset, (float[])other.Storage.Data, other.Offset, (float[])Storage.Data, Offset, Numel);
-            else TensorPrimitives.Add(Span<double>(), other.Span<double>(), Span<double>());
+            else Kernels.Launch.Run((destination: this, other), static s => TensorPrimitives.Add(s.destination.Span<double>(), s.other.Span<double>(), s.destination.Span<double>()));
         }
         else AssignRaw(BinaryRaw(BinaryKind.Add, Detach(), other.To(DType).Detach(), "AddInPlace"));
         Storage.Version++;

@@ -95,7 +95,10 @@ public partial class Tensor
     {
         RequireRank(1, "IndexSelect");
         int d = SharpGrad.Shape.NormalizeDim(dim, Rank, "IndexSelect");
-        long[] idx = CheckIndexTensor(index, "IndexSelect", _shape[d], requireRank1: true);
+        CheckIndexType(index, "IndexSelect", requireRank1: true);
+        // the indices are read (and checked) by a kernel of their own, so that a replayed step reads the new ones
+        long[] idx = TensorScope.RentArray<long>(index.Numel);
+        Kernels.Launch.Run((index: index.ContiguousRaw(), idx, size: _shape[d]), static s => ReadIndex(s.index, s.idx, "IndexSelect", s.size));
         var shape = ShapeArray;
         shape[d] = idx.Length;
         // Viewed as (outer, size along d, inner): out[o, i, :] = x[o, idx[i], :] and, backward, gx[o, idx[i], :] += g[o, i, :].
@@ -105,19 +108,24 @@ public partial class Tensor
         int rows = _shape[d];
         var result = new Tensor(Storage.AllocateUninitialized(DType, SharpGrad.Shape.Numel(shape)), shape);
         Tensor source = ContiguousRaw();
-        switch (DType)
+        Kernels.Launch.Run((source, result, idx, outer, rows, inner), static s =>
         {
-            case DType.Float32: GatherRows<float>(source, result, idx, outer, rows, inner); break;
-            case DType.Float64: GatherRows<double>(source, result, idx, outer, rows, inner); break;
-            default: GatherRows<long>(source, result, idx, outer, rows, inner); break;
-        }
+            switch (s.source.DType)
+            {
+                case DType.Float32: GatherRows<float>(s.source, s.result, s.idx, s.outer, s.rows, s.inner); break;
+                case DType.Float64: GatherRows<double>(s.source, s.result, s.idx, s.outer, s.rows, s.inner); break;
+                default: GatherRows<long>(s.source, s.result, s.idx, s.outer, s.rows, s.inner); break;
+            }
+        });
         int[] xShape = _shape;
         return result.Record("IndexSelectBackward", [this], g =>
         {
             var gx = Zeros(xShape, g.DType);
-            Tensor gc = g.ContiguousRaw();
-            if (g.DType == DType.Float32) ScatterAddRows<float>(gc, gx, idx, outer, rows, inner);
-            else ScatterAddRows<double>(gc, gx, idx, outer, rows, inner);
+            Kernels.Launch.Run((gc: g.ContiguousRaw(), gx, idx, outer, rows, inner), static s =>
+            {
+                if (s.gc.DType == DType.Float32) ScatterAddRows<float>(s.gc, s.gx, s.idx, s.outer, s.rows, s.inner);
+                else ScatterAddRows<double>(s.gc, s.gx, s.idx, s.outer, s.rows, s.inner);
+            });
             return [gx];
         });
     }
@@ -206,18 +214,30 @@ public partial class Tensor
 
     private static long[] CheckIndexTensor(Tensor index, string op, int size, bool requireRank1)
     {
+        CheckIndexType(index, op, requireRank1);
+        long[] idx = new long[index.Numel];
+        ReadIndex(index.ContiguousRaw(), idx, op, size);
+        return idx;
+    }
+
+    private static void CheckIndexType(Tensor index, string op, bool requireRank1)
+    {
         if (index.DType != DType.Int64)
             throw new DTypeMismatchException($"{op}: the index must be an Int64 tensor, got {index.DType}. Create it with Tensor.FromArray(new long[] {{...}}) or convert with .To(DType.Int64).");
         if (requireRank1 && index.Rank != 1)
             throw new ShapeMismatchException($"{op}: the index must be 1-D, got shape {SharpGrad.Shape.Format(index._shape)}.");
-        long[] idx = index.ToArray<long>();
+    }
+
+    /// <summary>Copies a dense Int64 index into <paramref name="idx"/>, checking the range and wrapping negative indices.</summary>
+    private static void ReadIndex(Tensor index, long[] idx, string op, int size)
+    {
+        index.Span<long>().CopyTo(idx);
         for (int i = 0; i < idx.Length; i++)
         {
             if (idx[i] < -size || idx[i] >= size)
                 throw new IndexOutOfRangeException($"{op}: index {idx[i]} (at position {i}) is out of range for a dimension of size {size}.");
             if (idx[i] < 0) idx[i] += size;
         }
-        return idx;
     }
 
     /// <summary>
@@ -257,6 +277,12 @@ public partial class Tensor
         Tensor src = source.DType == DType ? source : source.To(DType);
         if (ReferenceEquals(src.Storage, Storage)) src = src.CopyRaw(); // e.g. x.CopyFrom(x.T): read everything before writing
         if (!SharpGrad.Shape.Equal(src._shape, _shape)) src = src.ExpandRawTo(_shape);
+        Kernels.Launch.Run((destination: this, src), static s => s.destination.AssignNow(s.src));
+    }
+
+    /// <summary>The copy of <see cref="AssignRaw"/>: <paramref name="src"/> has this tensor's shape and dtype.</summary>
+    private void AssignNow(Tensor src)
+    {
         if (IsContiguous)
         {
             switch (Storage.Data)

@@ -144,6 +144,26 @@ public partial class Tensor
         bool accumulate = rowBias is not null;
         // every element is written: by the GEMM, or first by the bias which the GEMM then accumulates onto
         var result = new Tensor(k == 0 && !accumulate ? Storage.Allocate(a.DType, total) : Storage.AllocateUninitialized(a.DType, total), outShape);
+        if (result.Numel == 0 || (k == 0 && rowBias is null)) return result; // an empty sum is 0
+        if (k != 0)
+        {
+            if (!GemmLayout(a, out _, out _)) a = a.ContiguousRaw();
+            if (!GemmLayout(b, out _, out _)) b = b.ContiguousRaw();
+        }
+        int[] batchA = batch.Length == 0 ? [] : BatchStrides(a, batch), batchB = batch.Length == 0 ? [] : BatchStrides(b, batch);
+        Launch.Run(new MatMulLaunch(a, b, result, rowBias, batch, batchA, batchB, n, m, k), static s => MatMulNow(s));
+        return result;
+    }
+
+    /// <summary>The operands of one matrix product (a launch's state; a and b already in a GEMM layout).</summary>
+    private readonly record struct MatMulLaunch(Tensor A, Tensor B, Tensor Result, Tensor? RowBias, int[] Batch, int[] BatchA, int[] BatchB, int N, int M, int K);
+
+    /// <summary>The kernel of <see cref="MatMulRaw"/>: result = rowBias (when given) + a·b, batch by batch.</summary>
+    private static void MatMulNow(in MatMulLaunch launch)
+    {
+        (Tensor a, Tensor b, Tensor result, Tensor? rowBias, int[] batch, int[] batchA, int[] batchB, int n, int m, int k) = launch;
+        int total = result.Numel;
+        bool accumulate = rowBias is not null;
         // float32 single products take the bias inside the GEMM (each thread fills its own block); otherwise fill first
         bool biasInGemm = rowBias is not null && a.DType == DType.Float32 && n * m == total;
         if (rowBias is not null && !biasInGemm)
@@ -154,12 +174,11 @@ public partial class Tensor
         if (biasInGemm && k == 0)
         {
             FillRows(result.Span<float>(), rowBias!.Span<float>());
-            return result;
+            return;
         }
-        if (result.Numel == 0 || k == 0) return result; // an empty sum is 0 (or the bias)
-        if (!GemmLayout(a, out bool ta, out int lda)) { a = a.ContiguousRaw(); GemmLayout(a, out ta, out lda); }
-        if (!GemmLayout(b, out bool tb, out int ldb)) { b = b.ContiguousRaw(); GemmLayout(b, out tb, out ldb); }
-        int[] batchA = BatchStrides(a, batch), batchB = BatchStrides(b, batch);
+        if (result.Numel == 0 || k == 0) return; // an empty sum is 0 (or the bias)
+        GemmLayout(a, out bool ta, out int lda);
+        GemmLayout(b, out bool tb, out int ldb);
         int batchCount = SharpGrad.Shape.Numel(batch);
         Span<int> index = stackalloc int[Math.Max(batch.Length, 1)];
         index.Clear();
@@ -186,7 +205,6 @@ public partial class Tensor
                 index[d] = 0;
             }
         }
-        return result;
     }
 
     /// <summary>Strides of the batch dims of a matmul operand, read as broadcast to <paramref name="batch"/>.</summary>

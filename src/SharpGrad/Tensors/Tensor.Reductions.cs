@@ -107,8 +107,11 @@ public partial class Tensor
         for (int i = d + 1; i < Rank; i++) inner *= _shape[i];
         var shape = ReducedShape(SingleDim(d), keepDim);
         var result = Zeros(shape, DType.Int64);
-        if (x.DType == DType.Float32) Reduce.ArgAxis(max, src.Span<float>(), outer, n, inner, result.Span<long>());
-        else Reduce.ArgAxis(max, src.Span<double>(), outer, n, inner, result.Span<long>());
+        Kernels.Launch.Run((max, src, result, outer, n, inner), static s =>
+        {
+            if (s.src.DType == DType.Float32) Reduce.ArgAxis(s.max, s.src.Span<float>(), s.outer, s.n, s.inner, s.result.Span<long>());
+            else Reduce.ArgAxis(s.max, s.src.Span<double>(), s.outer, s.n, s.inner, s.result.Span<long>());
+        });
         return result;
     }
 
@@ -170,6 +173,15 @@ public partial class Tensor
         return Rank == keep.Length && SharpGrad.Shape.Equal(_shape, keep) ? this : Reshape(keep);
     }
 
+    /// <summary>One dim of <see cref="ReduceRaw"/>: <paramref name="source"/> (outer, n, inner) into <paramref name="destination"/> (outer, inner).</summary>
+    private static void ReduceAxisNow(ReduceKind kind, Tensor source, Tensor destination, int outer, int n, int inner)
+    {
+        if (source.DType == DType.Float32 && kind == ReduceKind.Sum && outer == 1 && inner >= Kernels.ParallelColumnSum.MinInner && (long)n * inner >= Kernels.ParallelElementwise.AddMinLength)
+            Kernels.ParallelColumnSum.Run((float[])source.Storage.Data, source.Offset, n, inner, (float[])destination.Storage.Data, destination.Offset);
+        else if (source.DType == DType.Float32) Reduce.Axis(kind, source.Span<float>(), outer, n, inner, destination.Span<float>());
+        else Reduce.Axis(kind, source.Span<double>(), outer, n, inner, destination.Span<double>());
+    }
+
     /// <summary>Reduction kernel over the marked dims, one dim at a time (last first), no autograd.</summary>
     private Tensor ReduceRaw(ReduceKind kind, bool[] reduced, bool keepDim, string op)
     {
@@ -184,10 +196,7 @@ public partial class Tensor
             for (int i = d + 1; i < shape.Length; i++) inner *= shape[i];
             shape[d] = 1;
             var next = new Tensor(Storage.Allocate(DType, outer * inner), (int[])shape.Clone());
-            if (DType == DType.Float32 && kind == ReduceKind.Sum && outer == 1 && inner >= Kernels.ParallelColumnSum.MinInner && (long)n * inner >= Kernels.ParallelElementwise.AddMinLength)
-                Kernels.ParallelColumnSum.Run((float[])current.Storage.Data, current.Offset, n, inner, (float[])next.Storage.Data, next.Offset);
-            else if (DType == DType.Float32) Reduce.Axis(kind, current.Span<float>(), outer, n, inner, next.Span<float>());
-            else Reduce.Axis(kind, current.Span<double>(), outer, n, inner, next.Span<double>());
+            Kernels.Launch.Run((kind, current, next, outer, n, inner), static s => ReduceAxisNow(s.kind, s.current, s.next, s.outer, s.n, s.inner));
             current = next;
         }
         if (ReferenceEquals(current, this)) current = Clone().Detach(); // nothing reduced: still return a new tensor

@@ -1,3 +1,5 @@
+using SharpGrad.Kernels;
+
 namespace SharpGrad.NN;
 
 /// <summary>Cross-entropy from logits (fused log-softmax + NLL) and the negative log-likelihood of log-probabilities.</summary>
@@ -40,8 +42,8 @@ public static partial class Losses
                     "class-probability targets must have the input's shape; class-index targets must be Int64 with the class dimension removed");
             return CrossEntropyProbabilities(input, target, w, labelSmoothing, reduction);
         }
-        long[] t = ClassIndexTargets(input, target, classes, ignoreIndex, op);
-        return ClassIndexLoss(op, input, target.ShapeArray, t, classes, w, ignoreIndex, labelSmoothing, reduction, fromLogits: true);
+        CheckClassIndexTargets(input, target, classes, op);
+        return ClassIndexLoss(op, input, target, classes, w, ignoreIndex, labelSmoothing, reduction, fromLogits: true);
     }
 
     /// <summary>
@@ -62,67 +64,34 @@ public static partial class Losses
                 "Convert labels with target.To(DType.Int64); for class-probability (soft) targets use CrossEntropyLoss on logits instead.");
         int classes = input.Rank == 1 ? input.Shape[0] : input.Shape[1];
         double[]? w = ClassWeights(weight, classes, op);
-        long[] t = ClassIndexTargets(input, target, classes, ignoreIndex, op);
-        return ClassIndexLoss(op, input, target.ShapeArray, t, classes, w, ignoreIndex, 0, reduction, fromLogits: false);
+        CheckClassIndexTargets(input, target, classes, op);
+        return ClassIndexLoss(op, input, target, classes, w, ignoreIndex, 0, reduction, fromLogits: false);
     }
 
-    private static Tensor ClassIndexLoss(string op, Tensor input, int[] targetShape, long[] t, int classes, double[]? w, long ignoreIndex,
+    private static Tensor ClassIndexLoss(string op, Tensor input, Tensor target, int classes, double[]? w, long ignoreIndex,
         double smoothing, Reduction reduction, bool fromLogits)
     {
         Tensor rows = ClassRows(input);            // (M, C), contiguous
-        int m = t.Length;
-        // per-row work arrays that live as long as the step's graph (pooled inside a TensorScope); ignored rows stay 0
-        double[] lse = ZeroedStepArray(m), loss = ZeroedStepArray(m), rowWeight = ZeroedStepArray(m);
-        if (fromLogits)
-        {
-            if (rows.DType == DType.Float32) CrossEntropyKernel.Forward(rows.Span<float>(), classes, t, w, ignoreIndex, smoothing, lse, loss, rowWeight);
-            else CrossEntropyKernel.Forward(rows.Span<double>(), classes, t, w, ignoreIndex, smoothing, lse, loss, rowWeight);
-        }
-        else
-        {
-            for (int i = 0; i < m; i++)
-            {
-                if (t[i] == ignoreIndex) continue;
-                rowWeight[i] = w is null ? 1.0 : w[t[i]];
-                loss[i] = -rowWeight[i] * rows.Storage.Get(rows.Offset + i * classes + (int)t[i]);
-            }
-        }
-        double normaliser = reduction == Reduction.Mean ? SumOf(rowWeight) : 1.0;
         Tensor result = reduction == Reduction.None
-            ? FromDoubles(loss, targetShape, input.DType)
-            : Tensor.Scalar(SumOf(loss) / normaliser, input.DType);
+            ? new Tensor(Storage.AllocateUninitialized(input.DType, target.Numel), target.ShapeArray)
+            : new Tensor(Storage.AllocateUninitialized(input.DType, 1), []);
+        var loss = new ClassIndexLoss(op, rows, target.ContiguousRaw(), classes, w, ignoreIndex, smoothing, reduction, fromLogits, result);
+        Launch.Run(loss, static l => l.Forward());
 
         string name = fromLogits ? "CrossEntropyLossBackward" : "NllLossBackward";
-        Tensor output = result;
+        int[] inputShape = input.ShapeArray;
         return result.Record(name, [input], g =>
         {
-            _ = output.Storage; // throws once the step's scope has ended and recycled lse / rowWeight with the loss
-            double[] coef = reduction == Reduction.None ? g.ToArray<double>() : [g.Item() / normaliser];
+            _ = result.Storage; // throws once the step's scope has ended and recycled the loss's work arrays with it
             var dRows = Tensor.Zeros(rows.ShapeArray, rows.DType);
-            if (fromLogits)
-            {
-                if (rows.DType == DType.Float32) CrossEntropyKernel.Backward(rows.Span<float>(), classes, t, w, ignoreIndex, smoothing, lse, coef, dRows.Span<float>());
-                else CrossEntropyKernel.Backward(rows.Span<double>(), classes, t, w, ignoreIndex, smoothing, lse, coef, dRows.Span<double>());
-            }
-            else
-            {
-                for (int i = 0; i < m; i++)
-                    if (t[i] != ignoreIndex)
-                        dRows.Storage.Set(i * classes + (int)t[i], -(coef.Length == 1 ? coef[0] : coef[i]) * rowWeight[i]);
-            }
-            return [FromClassRows(dRows, input.ShapeArray)];
+            Launch.Run((loss, g, dRows), static s => s.loss.Backward(s.g, s.dRows));
+            return [FromClassRows(dRows, inputShape)];
         }, input);
-    }
-
-    private static double[] ZeroedStepArray(int length)
-    {
-        double[] a = TensorScope.RentArray<double>(length);
-        Array.Clear(a);
-        return a;
     }
 
     private static Tensor CrossEntropyProbabilities(Tensor input, Tensor target, double[]? w, double smoothing, Reduction reduction)
     {
+        Launch.RefuseWhileRecording("cross-entropy with class-probability targets");
         (Tensor x, Tensor y) = Tensor.Promote(input, target, "CrossEntropyLoss");
         Tensor rows = ClassRows(x), targetRows = ClassRows(y);
         int classes = rows.Shape[1], m = rows.Shape[0];
@@ -170,8 +139,8 @@ public static partial class Losses
         return rows.View(movedShape).Permute(perm).ContiguousRaw();
     }
 
-    /// <summary>Checks Int64 class-index targets against the input's shape and class count and returns them flattened.</summary>
-    private static long[] ClassIndexTargets(Tensor input, Tensor target, int classes, long ignoreIndex, string op)
+    /// <summary>Checks that Int64 class-index targets fit the input's shape (their values are checked as the loss reads them).</summary>
+    private static void CheckClassIndexTargets(Tensor input, Tensor target, int classes, string op)
     {
         if (target.DType != DType.Int64)
             throw new DTypeMismatchException($"{op}: class-index targets must be Int64, got {target.DType}. Convert with target.To(DType.Int64).");
@@ -179,18 +148,6 @@ public static partial class Losses
         if (!Shape.Equal(target.Shape, expected))
             throw new ShapeMismatchException(op, input.Shape, target.Shape,
                 $"for input {Shape.Format(input.Shape)} (class dimension {(input.Rank == 1 ? 0 : 1)} of size {classes}) the class-index target must have shape {Shape.Format(expected)}");
-        // a copy the step's pool lends (the backward rule reads it too), not a new array every step
-        long[] t = TensorScope.RentArray<long>(target.Numel);
-        target.ContiguousRaw().Span<long>().CopyTo(t);
-        for (int i = 0; i < t.Length; i++)
-        {
-            if (t[i] == ignoreIndex) continue;
-            if (t[i] < 0 || t[i] >= classes)
-                throw new ArgumentOutOfRangeException(nameof(target), t[i],
-                    $"{op}: target {t[i]} (at position {i}) is out of range for {classes} classes; valid targets are 0..{classes - 1}" +
-                    $" or the ignore index {ignoreIndex}.");
-        }
-        return t;
     }
 
     private static double[]? ClassWeights(Tensor? weight, int classes, string op)
