@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SharpGrad.Kernels;
 using SharpGrad.NN;
 using SharpGrad.Optim;
+using SharpGrad.Training;
 
 namespace SharpGrad.Bench.Workloads;
 
@@ -12,6 +13,13 @@ namespace SharpGrad.Bench.Workloads;
 /// </summary>
 internal static class W5GptMini
 {
+    /// <summary>Uniform tokens in [0, vocab) written into <paramref name="tokens"/>: the values <see cref="Tensor.RandInt"/> would draw, without a new tensor.</summary>
+    private static void FillRandomTokens(Tensor tokens, int vocab, Generator generator)
+    {
+        Span<long> values = tokens.Span<long>();
+        for (int i = 0; i < values.Length; i++) values[i] = generator.NextInt64(0, vocab);
+    }
+
     public static void Run(TextWriter output, int steps = 20, int warmup = 3, int genTokens = 200)
     {
         var options = GptOptions.W5;
@@ -24,25 +32,33 @@ internal static class W5GptMini
         double loss = 0;
         long startBytes = 0;
         int startGen2 = 0;
+        // static inputs, refilled with new random tokens each step; the step is captured and replayed (GraphedStep: one eager
+        // warm-up step, the capture, the check against an eager step, then replays)
+        Tensor x = Tensor.Zeros([batch, ctx], DType.Int64), y = Tensor.Zeros([batch, ctx], DType.Int64);
+        var step = new GraphedStep(model, optimizer, () =>
+        {
+            optimizer.ZeroGrad(setToNone: false);
+            Tensor logits = model.Forward(x);
+            Tensor l = Losses.CrossEntropy(logits.View(batch * ctx, options.VocabSize), y.View(batch * ctx));
+            l.Backward();
+            optimizer.Step();
+            return [l];
+        });
         for (int i = 0; i < warmup + steps; i++)
         {
-            using var scope = TensorScope.Begin(); // as the training recipes do: each step reuses the previous step's tensor memory
-            Tensor x = Tensor.RandInt(0, options.VocabSize, [batch, ctx], data);
-            Tensor y = Tensor.RandInt(0, options.VocabSize, [batch, ctx], data);
+            using var scope = TensorScope.Begin(); // eager steps reuse the previous step's tensor memory
+            FillRandomTokens(x, options.VocabSize, data);
+            FillRandomTokens(y, options.VocabSize, data);
             if (i == warmup)
             {
                 startBytes = GC.GetTotalAllocatedBytes(precise: true);
                 startGen2 = GC.CollectionCount(2);
             }
             var clock = Stopwatch.StartNew();
-            optimizer.ZeroGrad(setToNone: false);
-            Tensor logits = model.Forward(x);
-            Tensor l = Losses.CrossEntropy(logits.View(batch * ctx, options.VocabSize), y.View(batch * ctx));
-            l.Backward();
-            optimizer.Step();
-            loss = l.Item();
+            loss = step.Run()[0].Item();
             if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
         }
+        if (!step.IsReplaying) Console.Error.WriteLine($"W5: the training step was not replayed: {step.FallbackReason}");
         double trainTps = batch * ctx / BenchOutput.Median(times);
         // managed bytes allocated per step on all threads over the timed steps (the random batches included)
         double bytesPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - startBytes) / steps;
@@ -77,7 +93,7 @@ internal static class W5GptMini
         BenchOutput.Line(output, "W5", KernelThreads.Count, "train_tokens_per_sec", Math.Round(trainTps, 1),
             ("params", model.ParameterCount()), ("batch", batch), ("context", ctx), ("steps", steps), ("last_loss", Math.Round(loss, 4)),
             ("step_seconds", times.Select(t => Math.Round(t, 4)).ToArray()),
-            ("bytes_allocated_per_step", Math.Round(bytesPerStep)), ("gen2_collections", gen2));
+            ("bytes_allocated_per_step", Math.Round(bytesPerStep)), ("gen2_collections", gen2), ("replayed", step.IsReplaying));
         BenchOutput.Line(output, "W5", KernelThreads.Count, "gen_tokens_per_sec", Math.Round(cached, 1),
             ("overflow", "shift"), ("gen_tokens_per_sec_no_cache", Math.Round(uncached, 1)), ("kv_speedup", Math.Round(cached / uncached, 2)), ("tokens", genTokens), ("batch", 1),
             ("slide_gen_tokens_per_sec", Math.Round(slideCached, 1)), ("slide_gen_tokens_per_sec_no_cache", Math.Round(slideUncached, 1)),

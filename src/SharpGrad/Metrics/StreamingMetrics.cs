@@ -6,6 +6,31 @@ namespace SharpGrad.Metrics;
 /// </summary>
 internal static class BatchLabels
 {
+    /// <summary>
+    /// For dense (N, C) float scores with C ≥ 2 and Int64 labels (N): how many rows have their first maximum (NaN counting as
+    /// the maximum, as <see cref="Tensor.Argmax(int, bool)"/>) at the label. False for every other layout, which <see cref="From"/> handles.
+    /// </summary>
+    public static bool TryCountArgmaxHits(Tensor output, Tensor target, out long hits)
+    {
+        hits = 0;
+        if (output.Rank != 2 || output.Shape[1] < 2 || !output.IsContiguous || output.DType != DType.Float32 ||
+            target.Rank != 1 || target.DType != DType.Int64 || !target.IsContiguous || target.Shape[0] != output.Shape[0])
+            return false;
+        int n = output.Shape[0], c = output.Shape[1];
+        ReadOnlySpan<float> scores = output.Span<float>();
+        ReadOnlySpan<long> labels = target.Span<long>();
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = scores.Slice(i * c, c);
+            float best = row[0];
+            int bestIndex = 0;
+            for (int j = 1; j < c && !float.IsNaN(best); j++)
+                if (float.IsNaN(row[j]) || row[j] > best) (best, bestIndex) = (row[j], j);
+            if (labels[i] == bestIndex) hits++;
+        }
+        return true;
+    }
+
     public static (int[] True, int[] Pred) From(Tensor output, Tensor target, double threshold, bool fromLogits, string metric)
     {
         using var _ = Autograd.NoGrad();
@@ -58,6 +83,13 @@ public sealed class Accuracy(double threshold = 0.5, bool fromLogits = false) : 
     /// <inheritdoc/>
     public void Update(Tensor output, Tensor target)
     {
+        if (BatchLabels.TryCountArgmaxHits(output, target, out long hits))
+        {
+            // (N, C) scores against (N) labels: counted in place, nothing allocated (the training loop calls this every step)
+            _correct += hits;
+            _total += target.Numel;
+            return;
+        }
         var (t, p) = BatchLabels.From(output, target, threshold, fromLogits, "Accuracy");
         for (int i = 0; i < t.Length; i++) if (t[i] == p[i]) _correct++;
         _total += t.Length;

@@ -40,7 +40,7 @@ public partial class Tensor
         var job = new FewRowsJob((float[])x.Storage.Data, x.Offset, (float[])weight.Storage.Data, weight.Offset, (float[])y.Storage.Data, rows, inFeatures, outFeatures);
         int parts = (int)Math.Min(16, Math.Max(1, (long)outFeatures * inFeatures / 32768));
         job.Step = (outFeatures + parts - 1) / parts;
-        Kernels.KernelThreads.Run(job, (outFeatures + job.Step - 1) / job.Step, Kernels.KernelThreads.Count);
+        Launch.Parallel(job, (outFeatures + job.Step - 1) / job.Step, Kernels.KernelThreads.Count);
         return y;
     }
 
@@ -94,9 +94,11 @@ public partial class Tensor
             : MatMulRaw(x2, w.Detach().Transpose(0, 1), rowBias); // y = b, then y += x·Wᵀ
         if (bias is not null && fewRows)
         {
-            Tensor bb = bias.To(y.DType).ContiguousRaw();
-            if (y.DType == DType.Float32) AddRows(y.Span<float>(), bb.Span<float>());
-            else AddRows(y.Span<double>(), bb.Span<double>());
+            Launch.Run((y, bb: bias.To(y.DType).ContiguousRaw()), static s =>
+            {
+                if (s.y.DType == DType.Float32) AddRows(s.y.Span<float>(), s.bb.Span<float>());
+                else AddRows(s.y.Span<double>(), s.bb.Span<double>());
+            });
         }
         var outShape = input.ShapeArray;
         outShape[^1] = outFeatures;

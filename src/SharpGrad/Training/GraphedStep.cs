@@ -47,13 +47,37 @@ public sealed class GraphedStep
     /// <param name="model">The model the step trains (its parameters and buffers are what the step changes).</param>
     /// <param name="optimizer">The optimizer the step calls.</param>
     /// <param name="step">One training step reading the static inputs; returns the tensors wanted after each step (the loss first, by convention).</param>
-    public GraphedStep(Module model, Optimizer optimizer, Func<Tensor[]> step)
+    public GraphedStep(Module model, Optimizer optimizer, Func<Tensor[]> step) : this(model, optimizer, step, null) { }
+
+    /// <summary>
+    /// The trainer's form: several steps over one model (one per batch shape) share one <paramref name="snapshot"/>, whose
+    /// copies the trainer releases once every step is checked (a later check then finds them ready instead of allocating).
+    /// </summary>
+    internal GraphedStep(Module model, Optimizer optimizer, Func<Tensor[]> step, StateSnapshot? snapshot)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _step = step ?? throw new ArgumentNullException(nameof(step));
-        _state = new StateSnapshot(model, optimizer);
+        _ownsState = snapshot is null;
+        _state = snapshot ?? new StateSnapshot(model, optimizer);
     }
+
+    private readonly bool _ownsState;
+
+    /// <summary>Capture at once when gradients and optimizer state already exist (the trainer's later batch shapes).</summary>
+    internal bool SkipWarmUpWhenReady { get; init; }
+
+    /// <summary>True when the warm-up is done or not needed: every trainable parameter has a gradient and optimizer state.</summary>
+    internal bool StateReady()
+    {
+        var ps = _optimizer.AllParameters;
+        for (int i = 0; i < ps.Count; i++)
+            if (ps[i].RequiresGrad && (ps[i].Grad is null || _optimizer.StateAt(i) is null)) return false;
+        return true;
+    }
+
+    /// <summary>True once checked (replaying) or given up (eager for good): nothing more to verify.</summary>
+    internal bool IsSettled => IsReplaying || FallbackReason is not null;
 
     /// <summary>Eager steps before the capture (gradients and optimizer state are created by the first one). Default 1.</summary>
     public int WarmUpSteps { get; init; } = 1;
@@ -73,7 +97,7 @@ public sealed class GraphedStep
     /// </summary>
     public Tensor[] Run()
     {
-        if (FallbackReason is not null || _eagerSteps < WarmUpSteps)
+        if (FallbackReason is not null || (_eagerSteps < WarmUpSteps && !(SkipWarmUpWhenReady && StateReady())))
         {
             _eagerSteps++;
             return _step();
@@ -130,11 +154,11 @@ public sealed class GraphedStep
         if (difference is null)
         {
             _verified = true;
-            _state.Release();
+            if (_ownsState) _state.Release();
             return (Tensor[])_graph.Outputs;
         }
         _state.Restore(StateSnapshot.Slot.After); // keep the eager step's result
-        _state.Release();
+        if (_ownsState) _state.Release();
         _graph = null;
         FallbackReason = $"a replay of the captured step did not repeat the eager step ({difference} differs): some op in it is not recorded by the capture, so it runs eagerly.";
         return eager;

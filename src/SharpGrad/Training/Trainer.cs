@@ -106,18 +106,23 @@ public sealed class Trainer
                     using var persistent = TensorScope.Suspend(); // what a callback keeps must stay valid after the step
                     foreach (var cb in cbs) cb.OnBatchBegin(context);
                 }
-                Tensor output = Model.Forward(batch.Inputs);
-                Tensor loss = Loss.Forward(output, batch.Targets);
+                Tensor output, loss;
+                if (CaptureSteps)
+                {
+                    CapturedBatchStep captured = CapturedStepFor(batch);
+                    Tensor[] outputs = captured.Run(batch);
+                    (loss, output) = (outputs[0], outputs[1]);
+                    CaptureFallbackReason ??= captured.Step.FallbackReason;
+                    if (_snapshot is not null && AllCapturesSettled()) _snapshot.Release(); // the check's copies are no longer needed
+                }
+                else (loss, output) = TrainStep(batch.Inputs, batch.Targets);
                 double lossValue = loss.Item();
-                Optimizer.ZeroGrad(setToNone: false); // gradients accumulate into last step's memory
-                loss.Backward();
-                Optimizer.Step();
 
                 int n = batch.Inputs.Shape.Length > 0 ? batch.Inputs.Shape[0] : 1;
                 lossSum += lossValue * n;
                 samples += n;
-                Tensor detached = output.Detach();
-                foreach (var m in Metrics) m.Update(detached, batch.Targets);
+                using (Autograd.NoGrad())
+                    for (int i = 0; i < Metrics.Count; i++) Metrics[i].Update(output, batch.Targets);
 
                 batchLogs["loss"] = lossValue;
                 if (cbs.Count > 0)
@@ -149,6 +154,84 @@ public sealed class Trainer
         foreach (var cb in cbs) cb.OnTrainEnd(context);
         StopReason = context.StopReason;
         return history;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Fit"/> captures its training step and replays it (<see cref="GraphedStep"/>; default true): after two
+    /// eager steps per batch shape, each step replays the recorded kernels on the same memory, with no graph building and no
+    /// managed allocation, after a one-time check that a replay repeats an eager step bit for bit. Results are identical to
+    /// eager training; a step that cannot be captured (dropout, for example) runs eagerly, see <see cref="CaptureFallbackReason"/>.
+    /// </summary>
+    public bool CaptureSteps { get; set; } = true;
+
+    /// <summary>Why a training step ran eagerly instead of being replayed (null when every capture worked).</summary>
+    public string? CaptureFallbackReason { get; private set; }
+
+    // One captured step per batch shape (a short last batch gets its own), each with static input and target tensors.
+    private readonly List<CapturedBatchStep> _capturedSteps = [];
+
+    /// <summary>One training step, eagerly: forward, loss, backward into the zeroed gradients, optimizer update.</summary>
+    private (Tensor Loss, Tensor Output) TrainStep(Tensor inputs, Tensor targets)
+    {
+        Tensor output = Model.Forward(inputs);
+        Tensor loss = Loss.Forward(output, targets);
+        Optimizer.ZeroGrad(setToNone: false); // gradients accumulate into last step's memory
+        loss.Backward();
+        Optimizer.Step();
+        return (loss, output);
+    }
+
+    // The state copies the captured steps' checks share (one model, one optimizer).
+    private StateSnapshot? _snapshot;
+
+    private bool AllCapturesSettled()
+    {
+        foreach (var c in _capturedSteps)
+            if (!c.Step.IsSettled) return false;
+        return true;
+    }
+
+    private CapturedBatchStep CapturedStepFor(Batch batch)
+    {
+        foreach (var c in _capturedSteps)
+            if (c.Fits(batch)) return c;
+        var created = new CapturedBatchStep(this, batch);
+        _capturedSteps.Add(created);
+        return created;
+    }
+
+    /// <summary>The static inputs and targets of one batch shape and the graphed step that reads them.</summary>
+    private sealed class CapturedBatchStep
+    {
+        private readonly Tensor _inputs, _targets;
+
+        public CapturedBatchStep(Trainer trainer, Batch batch)
+        {
+            using (TensorScope.Suspend()) // they outlive the step
+            {
+                _inputs = Tensor.Zeros(batch.Inputs.ShapeArray, batch.Inputs.DType);
+                _targets = Tensor.Zeros(batch.Targets.ShapeArray, batch.Targets.DType);
+            }
+            Step = new GraphedStep(trainer.Model, trainer.Optimizer, () =>
+            {
+                var (loss, output) = trainer.TrainStep(_inputs, _targets);
+                return [loss, output];
+            }, trainer._snapshot ??= new StateSnapshot(trainer.Model, trainer.Optimizer))
+            { SkipWarmUpWhenReady = true };
+        }
+
+        public GraphedStep Step { get; }
+
+        public bool Fits(Batch batch) =>
+            batch.Inputs.DType == _inputs.DType && batch.Targets.DType == _targets.DType &&
+            Shape.Equal(batch.Inputs.Shape, _inputs.Shape) && Shape.Equal(batch.Targets.Shape, _targets.Shape);
+
+        public Tensor[] Run(Batch batch)
+        {
+            _inputs.CopyFrom(batch.Inputs);
+            _targets.CopyFrom(batch.Targets);
+            return Step.Run();
+        }
     }
 
     /// <summary>Why the last <see cref="Fit"/> stopped early (null when it ran all epochs).</summary>

@@ -83,27 +83,30 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <returns>The indices into <see cref="Dataset"/> in visiting order.</returns>
     public int[] EpochOrder(int epoch)
     {
-        if (!Shuffle)
-        {
-            int[] order = new int[Dataset.Count];
-            for (int i = 0; i < order.Length; i++)
-            {
-                order[i] = i;
-            }
+        var order = new int[Dataset.Count];
+        FillEpochOrder(epoch, order);
+        return order;
+    }
 
-            return order;
-        }
-
+    private void FillEpochOrder(int epoch, int[] order)
+    {
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        if (!Shuffle) return;
         // One independent stream per epoch: Generator seeds through SplitMix64, so nearby seeds decorrelate.
         var generator = new Generator(Seed + 0x9E3779B97F4A7C15UL * (ulong)(epoch + 1));
-        return generator.Permutation(Dataset.Count);
+        generator.Shuffle<int>(order);
     }
+
+    // The order array of the last epoch, reused by the next one when no iteration still reads it (an epoch of 60,000
+    // samples would otherwise allocate 240 KB on the large-object heap each time).
+    private int[]? _spareOrder;
 
     /// <summary>Starts one epoch: the order is fixed when this is called, then <see cref="Epoch"/> is incremented.</summary>
     /// <returns>The batches of the epoch.</returns>
     public IEnumerator<Batch> GetEnumerator()
     {
-        int[] order = EpochOrder(Epoch);
+        int[] order = Interlocked.Exchange(ref _spareOrder, null) is { } spare && spare.Length == Dataset.Count ? spare : new int[Dataset.Count];
+        FillEpochOrder(Epoch, order);
         Epoch++;
         return Iterate(order);
     }
@@ -112,14 +115,21 @@ public sealed class DataLoader : IEnumerable<Batch>
 
     private IEnumerator<Batch> Iterate(int[] order)
     {
-        int batches = DropLast ? order.Length / BatchSize : (order.Length + BatchSize - 1) / BatchSize;
-        for (int b = 0; b < batches; b++)
+        try
         {
-            int start = b * BatchSize;
-            int length = Math.Min(BatchSize, order.Length - start);
-            (Tensor x, Tensor y) = Collate(Dataset, order.AsSpan(start, length));
-            var batch = new Batch(x, y);
-            yield return _transform is null ? batch : _transform(batch);
+            int batches = DropLast ? order.Length / BatchSize : (order.Length + BatchSize - 1) / BatchSize;
+            for (int b = 0; b < batches; b++)
+            {
+                int start = b * BatchSize;
+                int length = Math.Min(BatchSize, order.Length - start);
+                (Tensor x, Tensor y) = Collate(Dataset, order.AsSpan(start, length));
+                var batch = new Batch(x, y);
+                yield return _transform is null ? batch : _transform(batch);
+            }
+        }
+        finally
+        {
+            _spareOrder = order;
         }
     }
 
