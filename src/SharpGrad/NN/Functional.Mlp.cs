@@ -107,7 +107,7 @@ public static partial class Functional
         int[] outShape = input.ShapeArray;
         outShape[^1] = widths[layers];
         var y = new Tensor(Storage.AllocateUninitialized(DType.Float32, n * widths[layers]), outShape); // every element written
-        kernel.Forward((float[])x.Storage.Data, x.Offset, (float[])y.Storage.Data);
+        Launch.Run((kernel, x, y), static s => s.kernel.Forward((float[])s.x.Storage.Data, s.x.Offset, (float[])s.y.Storage.Data));
 
         var inputs = new Tensor[1 + layers + biases.Count(b => b is not null)];
         inputs[0] = input;
@@ -141,7 +141,7 @@ public static partial class Functional
                     grads[k++] = gb;
                 }
             }
-            kernel.Backward((float[])g.Storage.Data, g.Offset, dw, db, dx is null ? null : (float[])dx.Storage.Data);
+            Launch.Run((kernel, g, dw, db, dx), static s => s.kernel.Backward((float[])s.g.Storage.Data, s.g.Offset, s.dw, s.db, s.dx is null ? null : (float[])s.dx.Storage.Data));
             return grads;
         }, saved);
     }

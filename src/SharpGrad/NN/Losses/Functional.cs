@@ -34,14 +34,26 @@ public static partial class Losses
     private static Tensor FusedMse(Tensor input, Tensor target, bool mean)
     {
         Tensor diff = input.Detach().Sub(target.Detach());
-        double sum = diff.DType == DType.Float32
-            ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(diff.Span<float>())
-            : System.Numerics.Tensors.TensorPrimitives.SumOfSquares(diff.Span<double>());
         double scale = mean ? 1.0 / Math.Max(diff.Numel, 1) : 1.0;
-        Tensor loss = Tensor.Scalar(sum * scale, diff.DType);
+        var loss = new Tensor(Storage.AllocateUninitialized(diff.DType, 1), []);
+        // the sum is a kernel of its own (not a host value baked into the loss), so a replayed step computes it anew
+        Kernels.Launch.Run((diff, loss, scale), static s =>
+        {
+            double sum = s.diff.DType == DType.Float32
+                ? System.Numerics.Tensors.TensorPrimitives.SumOfSquares(s.diff.Span<float>())
+                : System.Numerics.Tensors.TensorPrimitives.SumOfSquares(s.diff.Span<double>());
+            s.loss.Storage.Set(s.loss.Offset, sum * s.scale);
+        });
         return loss.Record(mean ? "MseLossBackward" : "MseLossSumBackward", [input, target], g =>
         {
-            Tensor dx = diff.MulScalar(2 * scale * g.Item());
+            // dL/dx = 2(x − y)·g (÷ N), g read by the kernel (a replay's g may differ from the capture's)
+            var dx = new Tensor(Storage.AllocateUninitialized(diff.DType, diff.Numel), diff.ShapeArray);
+            Kernels.Launch.Run((diff, g, dx, scale), static s =>
+            {
+                double factor = 2 * s.scale * s.g.Storage.Get(s.g.Offset);
+                if (s.diff.DType == DType.Float32) Kernels.Unary.Apply(Kernels.UnaryKind.MulScalar, s.diff.Span<float>(), s.dx.Span<float>(), factor);
+                else Kernels.Unary.Apply(Kernels.UnaryKind.MulScalar, s.diff.Span<double>(), s.dx.Span<double>(), factor);
+            });
             return [dx.To(input.DType), target.RequiresGrad ? dx.Neg().To(target.DType) : null];
         }, input, target);
     }

@@ -122,6 +122,7 @@ public static partial class Losses
                 $"Convert it with target.To({input.DType}) (class indices belong in CrossEntropyLoss or NLLLoss).");
         if (!Shape.Equal(input.Shape, target.Shape))
             throw new ShapeMismatchException(op, input.Shape, target.Shape, "input and target must have the same shape");
+        Kernels.Launch.RefuseWhileRecording(op + " (computed on the host)");
         (Tensor xt, Tensor yt) = Tensor.Promote(input, target, op);
         double[] x = xt.ToArray<double>(), y = yt.ToArray<double>();
         double[]? w = weight is null ? null : Broadcast(weight, xt.Shape, op, "weight");
