@@ -71,6 +71,11 @@ internal static class Conv2d
     /// <see cref="Backward{T}"/> can take them instead of unfolding the images again.
     /// </remarks>
     public static void Forward<T>(T[] x, int xOff, T[] w, int wOff, T[]? b, int bOff, T[] y, int yOff, in Conv2dGeometry g, T[]? savedColumns = null)
+        where T : unmanaged, INumberBase<T> =>
+        Launch.Run((x, xOff, w, wOff, b, bOff, y, yOff, g, savedColumns),
+            static s => ForwardNow(s.x, s.xOff, s.w, s.wOff, s.b, s.bOff, s.y, s.yOff, s.g, s.savedColumns));
+
+    private static void ForwardNow<T>(T[] x, int xOff, T[] w, int wOff, T[]? b, int bOff, T[] y, int yOff, in Conv2dGeometry g, T[]? savedColumns)
         where T : unmanaged, INumberBase<T>
     {
         var job = ForwardJob<T>.Instance ??= new ForwardJob<T>();
@@ -86,6 +91,12 @@ internal static class Conv2d
     /// <remarks><c>savedColumns</c>: the columns <see cref="Forward{T}"/> saved for these images, or null to unfold them again.</remarks>
     public static void Backward<T>(T[] x, int xOff, T[] w, int wOff, T[] dy, int dyOff, T[]? dx, T[]? dw, T[]? db, in Conv2dGeometry g,
         T[]? savedColumns = null)
+        where T : unmanaged, INumberBase<T> =>
+        Launch.Run((x, xOff, w, wOff, dy, dyOff, dx, dw, db, g, savedColumns),
+            static s => BackwardNow(s.x, s.xOff, s.w, s.wOff, s.dy, s.dyOff, s.dx, s.dw, s.db, s.g, s.savedColumns));
+
+    private static void BackwardNow<T>(T[] x, int xOff, T[] w, int wOff, T[] dy, int dyOff, T[]? dx, T[]? dw, T[]? db, in Conv2dGeometry g,
+        T[]? savedColumns)
         where T : unmanaged, INumberBase<T>
     {
         int wSize = g.OutC * g.KG;

@@ -70,6 +70,10 @@ internal static class Pool2d
         Run(Op.AdaptiveBackward, dy, dyOff, dx, null, false, g);
 
     private static void Run<T>(Op op, T[] src, int srcOff, T[] dst, int[]? indices, bool countIncludePad, in Pool2dGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Launch.Run((op, src, srcOff, dst, indices, countIncludePad, g), static s => RunNow(s.op, s.src, s.srcOff, s.dst, s.indices, s.countIncludePad, s.g));
+
+    private static void RunNow<T>(Op op, T[] src, int srcOff, T[] dst, int[]? indices, bool countIncludePad, in Pool2dGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long elements = (long)g.Planes * (g.H * g.W + g.OH * g.OW);

@@ -66,10 +66,11 @@ public static partial class Functional
 
         Tensor x = input.ContiguousRaw(), wt = weight.ContiguousRaw(), b = bias?.ContiguousRaw()!;
         var y = new Tensor(Storage.AllocateUninitialized(input.DType, n * outC * geo.OH * geo.OW), [n, outC, geo.OH, geo.OW]); // every element written
-        // Inside a TensorScope (a training step) the forward keeps every image's im2col columns for the weight gradient,
+        // Inside a TensorScope (a training step) or a step being captured the forward keeps every image's im2col columns for the weight gradient,
         // from the step's pool, instead of the backward unfolding the images again.
         long columnElements = (long)geo.C * geo.KH * geo.KW * geo.OutPlane * n;
-        bool saveColumns = !geo.IsPointwise && weight.RequiresGrad && Autograd.IsGradEnabled && TensorScope.IsActive && columnElements <= Array.MaxLength;
+        bool saveColumns = !geo.IsPointwise && weight.RequiresGrad && Autograd.IsGradEnabled && (TensorScope.IsActive || Kernels.Launch.IsRecording) &&
+            columnElements <= Array.MaxLength;
         Array? saved = !saveColumns ? null
             : input.DType == DType.Float32 ? TensorScope.RentArray<float>((int)columnElements) : TensorScope.RentArray<double>((int)columnElements);
         if (input.DType == DType.Float32) ConvForward<float>(x, wt, bias is null ? null : b, y, geo, (float[]?)saved);

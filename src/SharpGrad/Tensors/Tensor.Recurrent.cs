@@ -85,18 +85,52 @@ public partial class Tensor
     private static Tensor LstmSequence<T>(Tensor xpIn, Tensor wIn, Tensor? bIn, Tensor h0In, Tensor c0In, bool reverse)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], g4 = 4 * hid, bh = batch * hid, bg = batch * g4;
+        int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], bh = batch * hid;
         // The projection is a fresh tensor made by the caller for this call alone (LSTM/LSTMCell: x·W_ihᵀ + b_ih, whose
         // backward does not read it), so its buffer becomes the saved gate activations instead of being copied (8 MB a
         // step for W4).
-        T[] xp = (T[])xpIn.WholeStorageRaw().Storage.Data;
-        T[] w = StepCopy<T>(wIn);
-        T[]? b = bIn is null ? null : StepCopy<T>(bIn);
-        T[] h0 = StepCopy<T>(h0In), c0 = StepCopy<T>(c0In);
+        Tensor xpWhole = xpIn.WholeStorageRaw();
+        // The step's copies of the weights and initial states (the backward must see the values the forward used), and the
+        // arrays saved for backward: activated gates (T,B,4H) (in xp's buffer), cell states c_t (T,B,H), previous h (T,B,H).
+        // All are allocated here and filled by the kernel below, so that a replayed step (StepGraph) fills the same arrays.
+        var a = new LstmArrays<T>(
+            (T[])xpWhole.Storage.Data,
+            TensorScope.RentArray<T>(wIn.Numel), bIn is null ? null : TensorScope.RentArray<T>(bIn.Numel),
+            TensorScope.RentArray<T>(h0In.Numel), TensorScope.RentArray<T>(c0In.Numel),
+            TensorScope.RentArray<T>(steps * bh), TensorScope.RentArray<T>(steps * bh),
+            steps, batch, hid, reverse);
         var result = new Tensor(Storage.Allocate(xpIn.DType, (steps + 1) * bh), [steps + 1, batch, hid]);
+        Kernels.Launch.Run((a, w: wIn.ContiguousRaw(), b: bIn?.ContiguousRaw(), h0: h0In.ContiguousRaw(), c0: c0In.ContiguousRaw(), result),
+            static s => LstmForwardNow(s.a, s.w, s.b, s.h0, s.c0, s.result));
+        Tensor[] inputs = bIn is null ? [xpIn, wIn, h0In, c0In] : [xpIn, wIn, h0In, c0In, bIn];
+        return result.Record("LstmBackward", inputs, grad =>
+        {
+            _ = result.Storage; // throws once the step's scope has ended and recycled the saved arrays with the output
+            int g4 = 4 * hid;
+            var dxpT = new Tensor(Storage.AllocateUninitialized(xpIn.DType, steps * batch * g4), [steps, batch, g4]);
+            var dh0 = new Tensor(Storage.Allocate(xpIn.DType, bh), [batch, hid]);
+            var dc0 = new Tensor(Storage.AllocateUninitialized(xpIn.DType, bh), [batch, hid]);
+            var dw = new Tensor(Storage.Allocate(xpIn.DType, g4 * hid), [g4, hid]);
+            Tensor? db = bIn is null ? null : new Tensor(Storage.Allocate(xpIn.DType, g4), [g4]);
+            Kernels.Launch.Run((a, grad: grad.ContiguousRaw(), dxpT, dh0, dc0, dw, db), static s => LstmBackwardNow(s.a, s.grad, s.dxpT, s.dh0, s.dc0, s.dw, s.db));
+            return bIn is null ? [dxpT, dw, dh0, dc0] : [dxpT, dw, dh0, dc0, db];
+        });
+    }
+
+    /// <summary>The arrays one LSTM call shares between its forward and backward kernels, and its sizes.</summary>
+    private sealed record LstmArrays<T>(T[] Acts, T[] W, T[]? B, T[] H0, T[] C0, T[] Cs, T[] HPrev, int Steps, int Batch, int Hid, bool Reverse);
+
+    /// <summary>The forward recurrence: copies the weights and initial states, then runs every time step.</summary>
+    private static void LstmForwardNow<T>(LstmArrays<T> a, Tensor wIn, Tensor? bIn, Tensor h0In, Tensor c0In, Tensor result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (T[] xp, T[] w, T[]? b, T[] h0, T[] c0, T[] cs, T[] hprev, int steps, int batch, int hid, bool reverse) = a;
+        int g4 = 4 * hid, bh = batch * hid, bg = batch * g4;
+        wIn.Span<T>().CopyTo(w);
+        bIn?.Span<T>().CopyTo(b);
+        h0In.Span<T>().CopyTo(h0);
+        c0In.Span<T>().CopyTo(c0);
         Span<T> y = result.Span<T>();
-        // Saved for backward: activated gates (T,B,4H) (reuses xp's buffer), cell states c_t (T,B,H), previous h (T,B,H).
-        T[] cs = TensorScope.RentArray<T>(steps * bh), hprev = TensorScope.RentArray<T>(steps * bh); // every element written below
         Kernels.PackedMatrix? wT = PackWeight(w, g4, hid, transposed: true); // packed once for all time steps
         if (wT is not null)
         {
@@ -126,66 +160,57 @@ public partial class Tensor
         }
         ReadOnlySpan<T> lastC = steps == 0 ? c0 : cs.AsSpan((reverse ? 0 : steps - 1) * bh, bh);
         lastC.CopyTo(y.Slice(steps * bh, bh));
-        T[] acts = xp;
-        Tensor xpR = xpIn, wR = wIn, h0R = h0In, c0R = c0In;
-        Tensor[] inputs = bIn is null ? [xpR, wR, h0R, c0R] : [xpR, wR, h0R, c0R, bIn];
-        return result.Record("LstmBackward", inputs, grad =>
+    }
+
+    /// <summary>The backward recurrence: the gradients of the projection, weights, bias and initial states (dh0, dw, db zeroed by their allocation).</summary>
+    private static void LstmBackwardNow<T>(LstmArrays<T> a, Tensor gradC, Tensor dxpT, Tensor dh0, Tensor dc0, Tensor dw, Tensor? db)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (T[] acts, T[] w, T[]? _, T[] _, T[] c0, T[] cs, T[] hprev, int steps, int batch, int hid, bool reverse) = a;
+        int g4 = 4 * hid, bh = batch * hid, bg = batch * g4;
+        ReadOnlySpan<T> dy = gradC.Span<T>();
+        Span<T> dg = dxpT.Span<T>();
+        T[] dhNext = (T[])dh0.Storage.Data, dc = (T[])dc0.Storage.Data;
+        dy.Slice(steps * bh, bh).CopyTo(dc);
+        Kernels.PackedMatrix? wPacked = PackWeight(w, g4, hid, transposed: false);
+        if (wPacked is not null)
         {
-            _ = result.Storage; // throws once the step's scope has ended and recycled the saved arrays with the output
-            ReadOnlySpan<T> dy = grad.ContiguousRaw().Span<T>();
-            var dxpT = new Tensor(Storage.AllocateUninitialized(xpIn.DType, steps * bg), [steps, batch, g4]);
-            Span<T> dg = dxpT.Span<T>();
-            var dh0 = new Tensor(Storage.Allocate(xpIn.DType, bh), [batch, hid]);
-            var dc0 = new Tensor(Storage.AllocateUninitialized(xpIn.DType, bh), [batch, hid]);
-            T[] dhNext = (T[])dh0.Storage.Data, dc = (T[])dc0.Storage.Data;
-            dy.Slice(steps * bh, bh).CopyTo(dc);
-            Kernels.PackedMatrix? wPacked = PackWeight(w, g4, hid, transposed: false);
-            if (wPacked is not null)
-            {
-                var job = Kernels.LstmSteps.ForCurrentThread(wPacked, null, batch, hid);
-                Tensor gradC = grad.ContiguousRaw();
-                float[] dyf = (float[])gradC.Storage.Data, dgf = (float[])dxpT.Storage.Data, actsf = (float[])(object)acts, csf = (float[])(object)cs;
-                float[] c0f = (float[])(object)c0, dhf = (float[])(object)dhNext, dcf = (float[])(object)dc;
-                for (int s = steps - 1; s >= 0; s--)
-                {
-                    int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
-                    job.Backward(dyf, gradC.Offset + t * bh, dhf, actsf, t * bg, s == 0 ? c0f : csf, s == 0 ? 0 : tPrev * bh, csf, t * bh,
-                        dcf, dgf, t * bg);
-                }
-                job.Clear();
-            }
-            for (int s = steps - 1; s >= 0 && wPacked is null; s--)
+            var job = Kernels.LstmSteps.ForCurrentThread(wPacked, null, batch, hid);
+            float[] dyf = (float[])gradC.Storage.Data, dgf = (float[])dxpT.Storage.Data, actsf = (float[])(object)acts, csf = (float[])(object)cs;
+            float[] c0f = (float[])(object)c0, dhf = (float[])(object)dhNext, dcf = (float[])(object)dc;
+            for (int s = steps - 1; s >= 0; s--)
             {
                 int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
-                ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
-                ReadOnlySpan<T> a = acts.AsSpan(t * bg, bg), ct = cs.AsSpan(t * bh, bh), dyt = dy.Slice(t * bh, bh);
-                Span<T> dgt = dg.Slice(t * bg, bg);
-                // dh = the output's gradient + the next step's (accumulated into dhNext, which the GEMM below overwrites)
-                TensorPrimitives.Add(dyt, dhNext, dhNext);
-                for (int r = 0; r < batch; r++)
-                {
-                    int o = r * hid, go = r * g4;
-                    Kernels.LstmCell.Backward(a.Slice(go, g4), cp.Slice(o, hid), ct.Slice(o, hid), dhNext.AsSpan(o, hid), dc.AsSpan(o, hid), dgt.Slice(go, g4));
-                }
-                StepGemm(wPacked, false, batch, hid, g4, dgt, g4, w, hid, dhNext, hid, acc: false);
+                job.Backward(dyf, gradC.Offset + t * bh, dhf, actsf, t * bg, s == 0 ? c0f : csf, s == 0 ? 0 : tPrev * bh, csf, t * bh,
+                    dcf, dgf, t * bg);
             }
-            var dw = new Tensor(Storage.Allocate(xpIn.DType, g4 * hid), [g4, hid]);
-            GemmT(true, false, g4, hid, steps * batch, dg, g4, hprev, hid, dw.Span<T>(), hid, acc: false);
-            Tensor? db = null;
-            if (bIn is not null)
+            job.Clear();
+        }
+        for (int s = steps - 1; s >= 0 && wPacked is null; s--)
+        {
+            int t = reverse ? steps - 1 - s : s, tPrev = reverse ? t + 1 : t - 1;
+            ReadOnlySpan<T> cp = s == 0 ? c0 : cs.AsSpan(tPrev * bh, bh);
+            ReadOnlySpan<T> at = acts.AsSpan(t * bg, bg), ct = cs.AsSpan(t * bh, bh), dyt = dy.Slice(t * bh, bh);
+            Span<T> dgt = dg.Slice(t * bg, bg);
+            // dh = the output's gradient + the next step's (accumulated into dhNext, which the GEMM below overwrites)
+            TensorPrimitives.Add(dyt, dhNext, dhNext);
+            for (int r = 0; r < batch; r++)
             {
-                db = new Tensor(Storage.Allocate(xpIn.DType, g4), [g4]);
-                if (typeof(T) == typeof(float) && steps * batch > 0) // Σ over all (step, row) in row order, columns split across threads
-                    Kernels.ParallelColumnSum.Run((float[])dxpT.Storage.Data, 0, steps * batch, g4, (float[])db.Storage.Data, 0);
-                else
-                {
-                    Span<T> dbs = db.Span<T>();
-                    for (int row = 0; row < steps * batch; row++)
-                        TensorPrimitives.Add(dbs, dg.Slice(row * g4, g4), dbs);
-                }
+                int o = r * hid, go = r * g4;
+                Kernels.LstmCell.Backward(at.Slice(go, g4), cp.Slice(o, hid), ct.Slice(o, hid), dhNext.AsSpan(o, hid), dc.AsSpan(o, hid), dgt.Slice(go, g4));
             }
-            return bIn is null ? [dxpT, dw, dh0, dc0] : [dxpT, dw, dh0, dc0, db];
-        });
+            StepGemm(wPacked, false, batch, hid, g4, dgt, g4, w, hid, dhNext, hid, acc: false);
+        }
+        GemmT(true, false, g4, hid, steps * batch, dg, g4, hprev, hid, dw.Span<T>(), hid, acc: false);
+        if (db is null) return;
+        if (typeof(T) == typeof(float) && steps * batch > 0) // Σ over all (step, row) in row order, columns split across threads
+            Kernels.ParallelColumnSum.Run((float[])dxpT.Storage.Data, 0, steps * batch, g4, (float[])db.Storage.Data, 0);
+        else
+        {
+            Span<T> dbs = db.Span<T>();
+            for (int row = 0; row < steps * batch; row++)
+                TensorPrimitives.Add(dbs, dg.Slice(row * g4, g4), dbs);
+        }
     }
 
     /// <summary>
@@ -202,6 +227,7 @@ public partial class Tensor
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int steps = xpIn._shape[0], batch = xpIn._shape[1], hid = wIn._shape[1], g3 = 3 * hid, bh = batch * hid, bg = batch * g3;
+        Kernels.Launch.RefuseWhileRecording("the GRU recurrence");
         T[] xp = StepCopy<T>(xpIn); // becomes the activated gates r, z, n
         T[] w = StepCopy<T>(wIn);
         T[]? b = bIn is null ? null : StepCopy<T>(bIn);

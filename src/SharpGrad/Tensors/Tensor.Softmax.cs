@@ -34,8 +34,11 @@ public partial class Tensor
         Tensor src = (last ? this : Detach().Transpose(d, Rank - 1)).ContiguousRaw();
         var result = new Tensor(Storage.Allocate(DType, Numel), src.ShapeArray);
         int n = src._shape[^1];
-        if (DType == DType.Float32) Kernels.Softmax.Rows(src.Span<float>(), result.Span<float>(), n, log);
-        else Kernels.Softmax.Rows(src.Span<double>(), result.Span<double>(), n, log);
+        Kernels.Launch.Run((src, result, n, log), static s =>
+        {
+            if (s.src.DType == DType.Float32) Kernels.Softmax.Rows(s.src.Span<float>(), s.result.Span<float>(), s.n, s.log);
+            else Kernels.Softmax.Rows(s.src.Span<double>(), s.result.Span<double>(), s.n, s.log);
+        });
         return last ? result : result.Transpose(d, Rank - 1).ContiguousRaw();
     }
 }

@@ -169,6 +169,65 @@ public class StepGraphTests
     }
 
     [Fact]
+    public void ReplayedConvolutionStepsEqualEagerSteps()
+    {
+        // conv (saved im2col columns), ReLU, max pooling (saved argmax indices), flatten, linear
+        static Setup Cnn()
+        {
+            var gen = new Generator(13);
+            var model = new Sequential(new Conv2d(1, 4, 3, generator: gen), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 3 * 3, 3, generator: gen));
+            var optimizer = new Adam(model.Parameters(), lr: 1e-2);
+            Tensor x = Tensor.Zeros([5, 1, 8, 8]), y = Tensor.Zeros([5], DType.Int64);
+            return new Setup(model, optimizer, x, y, () =>
+            {
+                optimizer.ZeroGrad(setToNone: false);
+                Tensor l = Losses.CrossEntropy(model.Forward(x), y);
+                l.Backward();
+                optimizer.Step();
+                return [l];
+            });
+        }
+        Setup eager = Cnn(), graphed = Cnn();
+        var batches = Batches(eager, 6, 3, tokens: false);
+        var expected = Train(eager, batches, eager.Step);
+        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
+        var actual = Train(graphed, batches, step.Run);
+
+        Assert.True(step.IsReplaying, step.FallbackReason);
+        Assert.Equal(expected, actual);
+        AssertSameParameters(eager.Model, graphed.Model);
+    }
+
+    [Fact]
+    public void ReplayedLstmLanguageModelStepsEqualEagerSteps()
+    {
+        static Setup Lstm()
+        {
+            var model = new RecurrentLanguageModel(new RecurrentLanguageModelOptions(VocabSize: 9, EmbeddingDim: 6, HiddenSize: 10), new Generator(17));
+            var optimizer = new Adam(model.Parameters(), lr: 1e-2);
+            Tensor x = Tensor.Zeros([3, 7], DType.Int64), y = Tensor.Zeros([3, 7], DType.Int64);
+            return new Setup(model, optimizer, x, y, () =>
+            {
+                optimizer.ZeroGrad(setToNone: false);
+                Tensor logits = model.Forward(x);
+                Tensor l = Losses.CrossEntropy(logits.Reshape(21, 9), y.Reshape(21));
+                l.Backward();
+                optimizer.Step();
+                return [l];
+            });
+        }
+        Setup eager = Lstm(), graphed = Lstm();
+        var batches = Batches(eager, 6, 9, tokens: true);
+        var expected = Train(eager, batches, eager.Step);
+        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
+        var actual = Train(graphed, batches, step.Run);
+
+        Assert.True(step.IsReplaying, step.FallbackReason);
+        Assert.Equal(expected, actual);
+        AssertSameParameters(eager.Model, graphed.Model);
+    }
+
+    [Fact]
     public void AReplayAllocatesAlmostNothing()
     {
         Setup s = Mlp();
