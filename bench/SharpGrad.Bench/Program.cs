@@ -1,11 +1,14 @@
+using SharpGrad.Bench;
 using SharpGrad.Bench.Workloads;
 using SharpGrad.Kernels;
 
-// Usage: dotnet run --project bench/SharpGrad.Bench -c Release -- [W1|W1-memory|W2|W3|W5|W6|W6-shapes|all] [--threads N] [--steps N] [--data DIR]
+// Usage: dotnet run --project bench/SharpGrad.Bench -c Release -- [W1|W1-memory|W2|W3|W4|W5|W6|W6-shapes|all] [--threads N] [--steps N] [--data DIR] [--eager]
+// --eager: train W2–W5 without capturing and replaying the step (for comparison)
 string workload = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0].ToUpperInvariant() : "ALL";
 int? threads = Flag("--threads");
 int steps = Flag("--steps") ?? 100_000;
 if (threads is int t) KernelThreads.Count = t;
+BenchSettings.Eager = args.Contains("--eager");
 
 switch (workload)
 {
@@ -25,7 +28,7 @@ switch (workload)
         W6Sgemm.Run(Console.Out);
         break;
     default:
-        Console.Error.WriteLine($"Unknown workload \"{args[0]}\". Use W1, W1-memory, W2, W3, W5, W6, W6-shapes or all.");
+        Console.Error.WriteLine($"Unknown workload \"{args[0]}\". Use W1, W1-memory, W2, W3, W4, W5, W6, W6-shapes or all.");
         return 2;
 }
 return 0;

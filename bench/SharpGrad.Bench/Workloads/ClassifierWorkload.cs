@@ -20,7 +20,7 @@ internal static class ClassifierWorkload
     {
         WarmUp(build(new Generator(1)), train, batchSize, lr);
         Module model = build(new Generator(0));
-        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy());
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !BenchSettings.Eager };
         // Steady state: the first epoch captures the full batch shape and the short last one, the second checks the
         // short one (an eager step of a new shape draws new pool memory): count from the third epoch when there is one.
         var allocation = new AllocationCounter(fromEpoch: epochs >= 3 ? 3 : 2);
@@ -32,13 +32,14 @@ internal static class ClassifierWorkload
             ("epoch_seconds", times.Select(t => Math.Round(t, 3)).ToArray()),
             // with a single epoch there is no steady state to count: -1
             ("bytes_allocated_per_step", double.IsNaN(allocation.BytesPerStep) ? -1 : Math.Round(allocation.BytesPerStep)),
-            ("allocation_from_epoch", allocation.FromEpoch), ("gen2_collections", allocation.Gen2Collections));
+            ("allocation_from_epoch", allocation.FromEpoch), ("gen2_collections", allocation.Gen2Collections),
+            ("captured", trainer.CaptureSteps && trainer.CaptureFallbackReason is null));
     }
 
     /// <summary>Trains <paramref name="model"/> (then dropped) for <see cref="WarmUpSeconds"/> with the timed run's settings.</summary>
     private static void WarmUp(Module model, IDataset train, int batchSize, double lr)
     {
-        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy());
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !BenchSettings.Eager };
         trainer.Fit(train, epochs: 100, batchSize, callbacks: [new StopAfter(WarmUpSeconds)], shuffle: true, seed: 1);
     }
 

@@ -13,13 +13,6 @@ namespace SharpGrad.Bench.Workloads;
 /// </summary>
 internal static class W5GptMini
 {
-    /// <summary>Uniform tokens in [0, vocab) written into <paramref name="tokens"/>: the values <see cref="Tensor.RandInt"/> would draw, without a new tensor.</summary>
-    private static void FillRandomTokens(Tensor tokens, int vocab, Generator generator)
-    {
-        Span<long> values = tokens.Span<long>();
-        for (int i = 0; i < values.Length; i++) values[i] = generator.NextInt64(0, vocab);
-    }
-
     public static void Run(TextWriter output, int steps = 20, int warmup = 3, int genTokens = 200)
     {
         var options = GptOptions.W5;
@@ -43,12 +36,12 @@ internal static class W5GptMini
             l.Backward();
             optimizer.Step();
             return [l];
-        });
+        }) { WarmUpSteps = BenchSettings.GraphWarmUpSteps };
         for (int i = 0; i < warmup + steps; i++)
         {
             using var scope = TensorScope.Begin(); // eager steps reuse the previous step's tensor memory
-            FillRandomTokens(x, options.VocabSize, data);
-            FillRandomTokens(y, options.VocabSize, data);
+            RandomTokens.Fill(x, options.VocabSize, data);
+            RandomTokens.Fill(y, options.VocabSize, data);
             if (i == warmup)
             {
                 startBytes = GC.GetTotalAllocatedBytes(precise: true);
@@ -58,7 +51,7 @@ internal static class W5GptMini
             loss = step.Run()[0].Item();
             if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
         }
-        if (!step.IsReplaying) Console.Error.WriteLine($"W5: the training step was not replayed: {step.FallbackReason}");
+        if (!step.IsReplaying && !BenchSettings.Eager) Console.Error.WriteLine($"W5: the training step was not replayed: {step.FallbackReason}");
         double trainTps = batch * ctx / BenchOutput.Median(times);
         // managed bytes allocated per step on all threads over the timed steps (the random batches included)
         double bytesPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - startBytes) / steps;

@@ -3,6 +3,7 @@ using SharpGrad.Cli.Reporting;
 using SharpGrad.Data.Text;
 using SharpGrad.NN;
 using SharpGrad.Optim;
+using SharpGrad.Training;
 
 namespace SharpGrad.Cli.Recipes;
 
@@ -84,6 +85,18 @@ internal static class LanguageModelTraining
         var plan = new TimeBudgetedCosinePlan(budget);
         long step = 0, tokens = 0;
         int lossCount = 0;
+        // Each batch is copied into static tensors that the step reads, so that after its first steps the step is captured
+        // and replayed (GraphedStep: no graph building, no allocation; it runs eagerly, e.g. with dropout, when it cannot be).
+        Tensor inputs = Tensor.Zeros([batchSize, run.BlockSize], DType.Int64), targets = Tensor.Zeros([batchSize, run.BlockSize], DType.Int64);
+        var graphed = new GraphedStep(model, optimizer, () =>
+        {
+            Tensor loss = Losses.CrossEntropy(model.Forward(inputs).Reshape(-1, vocab), targets.Reshape(-1));
+            optimizer.ZeroGrad(setToNone: false);
+            loss.Backward();
+            GradClip.ClipGradNorm(model.Parameters(), 1.0);
+            optimizer.Step();
+            return [loss];
+        });
         while (clock.Elapsed.TotalSeconds < budget)
         {
             optimizer.LearningRate = run.LearningRate * plan.Factor(step, clock.Elapsed.TotalSeconds);
@@ -91,12 +104,9 @@ internal static class LanguageModelTraining
             using (TensorScope.Begin()) // the step's tensors reuse the previous step's memory
             {
                 var (x, y) = train.SampleBatch(batchSize, random);
-                Tensor loss = Losses.CrossEntropy(model.Forward(x).Reshape(-1, vocab), y.Reshape(-1));
-                optimizer.ZeroGrad(setToNone: false);
-                loss.Backward();
-                GradClip.ClipGradNorm(model.Parameters(), 1.0);
-                optimizer.Step();
-                value = loss.Item();
+                inputs.CopyFrom(x);
+                targets.CopyFrom(y);
+                value = graphed.Run()[0].Item();
             }
             if (!double.IsFinite(value))
                 return new RecipeResult(model, history, new Dictionary<string, double> { ["train_loss"] = value }, StopReason: $"the loss became {value} at step {step + 1}", Diverged: true);

@@ -28,27 +28,42 @@ public static class GradClip
             if (p?.Grad is { } g) grads.Add(g);
         if (grads.Count == 0) return 0;
 
-        bool inf = double.IsPositiveInfinity(normType);
-        double total = 0;
-        foreach (var g in grads)
-        {
-            double n = Norm(g, normType);
-            if (inf) total = double.IsNaN(n) || double.IsNaN(total) ? double.NaN : Math.Max(total, n);
-            else total += Math.Pow(n, normType);
-        }
-        if (!inf) total = Math.Pow(total, 1 / normType);
-        if (errorIfNonFinite && !double.IsFinite(total))
-            throw new ArithmeticException($"ClipGradNorm: the total norm of order {normType} of the gradients of {grads.Count} parameter(s) is non-finite ({total}), " +
-                "so they cannot be clipped; pass errorIfNonFinite: false to scale them anyway.");
+        // Norm and scaling run as one kernel, so a captured training step (StepGraph) clips each replay by that step's norm.
+        var clip = new NormClip([.. grads], maxNorm, normType, errorIfNonFinite);
+        Kernels.Launch.Run(clip, static c => c.Run());
+        return clip.Total;
+    }
 
-        double coefficient = Math.Min(maxNorm / (total + 1e-6), 1.0);
-        if (double.IsNaN(total)) coefficient = double.NaN; // Math.Min would hide the NaN; torch's clamp propagates it
-        if (coefficient != 1.0)
+    /// <summary>One clipping: the total norm of the gradients, then their scaling in place.</summary>
+    private sealed class NormClip(Tensor[] grads, double maxNorm, double normType, bool errorIfNonFinite)
+    {
+        /// <summary>The total norm found by the last <see cref="Run"/>.</summary>
+        public double Total { get; private set; }
+
+        public void Run()
         {
-            using var _ = Autograd.NoGrad();
-            foreach (var g in grads) g.MulInPlace(coefficient);
+            bool inf = double.IsPositiveInfinity(normType);
+            double total = 0;
+            foreach (var g in grads)
+            {
+                double n = Norm(g, normType);
+                if (inf) total = double.IsNaN(n) || double.IsNaN(total) ? double.NaN : Math.Max(total, n);
+                else total += Math.Pow(n, normType);
+            }
+            if (!inf) total = Math.Pow(total, 1 / normType);
+            Total = total;
+            if (errorIfNonFinite && !double.IsFinite(total))
+                throw new ArithmeticException($"ClipGradNorm: the total norm of order {normType} of the gradients of {grads.Length} parameter(s) is non-finite ({total}), " +
+                    "so they cannot be clipped; pass errorIfNonFinite: false to scale them anyway.");
+
+            double coefficient = Math.Min(maxNorm / (total + 1e-6), 1.0);
+            if (double.IsNaN(total)) coefficient = double.NaN; // Math.Min would hide the NaN; torch's clamp propagates it
+            if (coefficient != 1.0)
+            {
+                using var _ = Autograd.NoGrad();
+                foreach (var g in grads) g.MulInPlace(coefficient);
+            }
         }
-        return total;
     }
 
     /// <summary>Clamps every gradient element to [−<paramref name="clipValue"/>, <paramref name="clipValue"/>] (NaN stays NaN).</summary>
