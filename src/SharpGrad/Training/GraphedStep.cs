@@ -38,8 +38,9 @@ public sealed class GraphedStep
     private StepGraph? _graph;
     private bool _verified;
     private int _eagerSteps;
-    // what the capture assumed, checked before each replay
-    private Tensor?[] _capturedGrads = [];
+    // what the capture assumed, checked before each replay: each parameter's gradient tensor (the replay writes into it),
+    // each optimizer parameter's state, the training mode
+    private (Tensor Parameter, Tensor? Grad)[] _capturedGrads = [];
     private ParamState?[] _capturedStates = [];
     private bool _capturedTraining;
 
@@ -143,6 +144,8 @@ public sealed class GraphedStep
         var eagerOutputs = new double[eager.Length][];
         for (int i = 0; i < eager.Length; i++) eagerOutputs[i] = eager[i].ToArray<double>();
         _state.Save(StateSnapshot.Slot.After);
+        // A step that sets gradients to null (ZeroGrad()) made new ones; the replay writes the captured ones.
+        foreach (var (parameter, grad) in _capturedGrads) parameter.Grad = grad;
         _state.Restore(StateSnapshot.Slot.Before);
         _graph!.Replay();
         string? difference = _state.FirstDifference(StateSnapshot.Slot.After);
@@ -166,27 +169,26 @@ public sealed class GraphedStep
 
     private void RememberAssumptions()
     {
+        var parameters = new List<(Tensor, Tensor?)>();
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (Tensor p in _model.Parameters().Concat(_optimizer.AllParameters))
+            if (seen.Add(p)) parameters.Add((p, p.Grad));
+        _capturedGrads = [.. parameters];
         var ps = _optimizer.AllParameters;
-        _capturedGrads = new Tensor?[ps.Count];
         _capturedStates = new ParamState?[ps.Count];
-        for (int i = 0; i < ps.Count; i++)
-        {
-            _capturedGrads[i] = ps[i].Grad;
-            _capturedStates[i] = _optimizer.StateAt(i);
-        }
+        for (int i = 0; i < ps.Count; i++) _capturedStates[i] = _optimizer.StateAt(i);
         _capturedTraining = _model.Training;
     }
 
     private bool StillValid()
     {
         if (_model.Training != _capturedTraining || !Autograd.IsGradEnabled) return false;
+        foreach (var (parameter, grad) in _capturedGrads)
+            if (!ReferenceEquals(parameter.Grad, grad) || (grad is not null && !grad.IsAlive)) return false;
         var ps = _optimizer.AllParameters;
-        if (ps.Count != _capturedGrads.Length) return false;
+        if (ps.Count != _capturedStates.Length) return false;
         for (int i = 0; i < ps.Count; i++)
-        {
-            if (!ReferenceEquals(ps[i].Grad, _capturedGrads[i]) || !ReferenceEquals(_optimizer.StateAt(i), _capturedStates[i])) return false;
-            if (_capturedGrads[i] is { } g && !g.IsAlive) return false;
-        }
+            if (!ReferenceEquals(_optimizer.StateAt(i), _capturedStates[i])) return false;
         return true;
     }
 }

@@ -330,6 +330,37 @@ public class StepGraphTests
     }
 
     [Fact]
+    public void AStepThatSetsGradientsToNullIsReplayedToo()
+    {
+        // PyTorch's default zero_grad(set_to_none=True) inside the step: the capture records the fresh gradients' writes
+        static Setup WithZeroGradToNone()
+        {
+            Setup s = Mlp();
+            return s with
+            {
+                Step = () =>
+                {
+                    s.Optimizer.ZeroGrad();
+                    Tensor output = s.Model.Forward(s.X);
+                    Tensor l = Losses.CrossEntropy(output, s.Y);
+                    l.Backward();
+                    s.Optimizer.Step();
+                    return [l, output];
+                },
+            };
+        }
+        Setup eager = WithZeroGradToNone(), graphed = WithZeroGradToNone();
+        var batches = Batches(eager, 7, 5, tokens: false);
+        var expected = Train(eager, batches, eager.Step);
+        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
+        var actual = Train(graphed, batches, step.Run);
+
+        Assert.True(step.IsReplaying, step.FallbackReason);
+        Assert.Equal(expected, actual);
+        AssertSameParameters(eager.Model, graphed.Model);
+    }
+
+    [Fact]
     public void TrainerWithCapturedStepsMatchesEagerTraining()
     {
         // 50 samples in batches of 16: shapes 16 and 2 (the short last batch gets its own graph)
