@@ -290,8 +290,22 @@ internal static class Pool2d
         return windows == 0 ? 0 : dy.Length;
     }
 
-    [ThreadStatic] private static int[]? t_windowStarts;
-    [ThreadStatic] private static (int OH, int OW, int W) t_windowKey;
+    // Window start offsets per plane geometry, a few geometries per thread (a CNN's pooling layers alternate every step).
+    [ThreadStatic] private static (int OH, int OW, int W, int[] Starts)[]? t_windowStarts;
+    [ThreadStatic] private static int t_windowNext;
+
+    private static int[] WindowStarts(in Pool2dGeometry g)
+    {
+        var cache = t_windowStarts ??= new (int, int, int, int[])[4];
+        foreach (var (oh, ow, w, starts) in cache)
+            if (starts is not null && (oh, ow, w) == (g.OH, g.OW, g.W)) return starts;
+        var made = new int[g.OH * g.OW];
+        for (int i = 0; i < g.OH; i++)
+            for (int j = 0; j < g.OW; j++) made[i * g.OW + j] = 2 * i * g.W + 2 * j;
+        cache[t_windowNext] = (g.OH, g.OW, g.W, made);
+        t_windowNext = (t_windowNext + 1) % cache.Length;
+        return made;
+    }
 
     /// <summary>
     /// 2×2/2 max pooling of one float plane, eight windows at a time (windows numbered row-major across the whole output
@@ -303,14 +317,7 @@ internal static class Pool2d
     {
         int windows = g.OH * g.OW, vectorWindows = windows & ~7;
         if (vectorWindows == 0) return 0;
-        int[] starts = t_windowStarts ?? [];
-        if (t_windowKey != (g.OH, g.OW, g.W) || starts.Length < windows)
-        {
-            starts = t_windowStarts = new int[windows];
-            for (int i = 0; i < g.OH; i++)
-                for (int j = 0; j < g.OW; j++) starts[i * g.OW + j] = 2 * i * g.W + 2 * j;
-            t_windowKey = (g.OH, g.OW, g.W);
-        }
+        int[] starts = WindowStarts(g);
         var one = Vector256<int>.One;
         var row = Vector256.Create(g.W);
         fixed (float* px = x)
