@@ -52,6 +52,23 @@ public class CliTrainingTests : IDisposable
         Assert.True(json.RootElement.GetProperty("test_accuracy").GetDouble() > 0.8);
     }
 
+    [Fact]
+    public void EagerTrainingGivesTheSameMetricsAsCapturedSteps()
+    {
+        string csv = Csv("iris.csv", IrisLike(150));
+        string Metrics(bool eager)
+        {
+            var (code, output, error) = Train("mlp", new RecipeOptions { CsvPath = csv, Target = "species", Epochs = 8, Eager = eager });
+            Assert.True(code == 0, error);
+            using var json = System.Text.Json.JsonDocument.Parse(output.TrimEnd().Split('\n')[^1]);
+            // every metric but the timings
+            return string.Join(" ", json.RootElement.EnumerateObject().Where(p => !p.Name.Contains("second") && !p.Name.Contains("per_sec")).Select(p => $"{p.Name}={p.Value}"));
+        }
+        string eager = Metrics(eager: true);
+        Assert.Contains("test_accuracy=", eager);
+        Assert.Equal(eager, Metrics(eager: false));
+    }
+
     [Theory]
     [InlineData("a,b,label\n1,2,x\n3,oops,y\n", "line 3", "column 2")]
     [InlineData("a,b,label\n1,2,x\n3,4\n", "line 3", "")]

@@ -24,7 +24,8 @@ public static class TrainCommand
         var target = new Option<string?>("--target") { Description = "Label column of the CSV file (name or 0-based index)." };
         var text = new Option<string?>("--text") { Description = "Text corpus for the language-model recipes (default: the King James Bible)." };
         var minutes = new Option<double?>("--minutes") { Description = "Training time budget for the language-model recipes." };
-        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target, text, minutes };
+        var eager = new Option<bool>("--eager") { Description = "Run every training step eagerly (by default a step is captured once and replayed; the results are the same)." };
+        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target, text, minutes, eager };
         command.SetAction(parse => Run(parse.GetValue(recipe)!, new RecipeOptions
         {
             Epochs = parse.GetValue(epochs),
@@ -36,6 +37,7 @@ public static class TrainCommand
             Target = parse.GetValue(target),
             TextPath = parse.GetValue(text),
             Minutes = parse.GetValue(minutes),
+            Eager = parse.GetValue(eager),
         }, parse.GetValue(outDir), Console.Out, Console.Error));
         return command;
     }

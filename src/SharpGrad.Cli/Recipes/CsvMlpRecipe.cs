@@ -65,7 +65,7 @@ public sealed class CsvMlpRecipe : IRecipe
         log.WriteLine($"recipe {RecipeName}: {options.CsvPath}: {table.Rows} rows, {table.FeatureNames.Count} features, {classes} classes of \"{table.LabelName}\"; " +
             $"train {train.Count} / test {test.Count} (stratified); 64-32 ReLU MLP, Adam lr {lr}, batch {batchSize}, {epochs} epochs");
         var model = BuildModel(table.FeatureNames.Count, classes, new Generator(options.Seed));
-        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy());
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
         var final = trainer.Evaluate(test);
         int[] predicted = trainer.Predict(test.Inputs).Argmax(1).ToArray<int>();

@@ -45,7 +45,7 @@ public sealed class FashionMnistCnnPlusRecipe : IRecipe
             $"label smoothing 0.1, batch {batchSize}, {epochs} epochs");
         var model = BuildModel(new Generator(options.Seed));
         var optimizer = new AdamW(model.Parameters(), lr: lr, weightDecay: 5e-4);
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(labelSmoothing: 0.1), new Metrics.Accuracy());
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(labelSmoothing: 0.1), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
         long stepsPerEpoch = (train.Count + batchSize - 1) / batchSize, totalSteps = stepsPerEpoch * epochs;
         var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: totalSteps, WarmupSteps: Math.Min(stepsPerEpoch, totalSteps / 10));
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, seed: options.Seed, reporter: reporter,

@@ -44,7 +44,7 @@ public sealed class FashionMnistCnnRecipe : IRecipe
         var (train, test) = FashionMnist.Load(options.DataDirectory, flatten: false);
         log.WriteLine($"recipe {RecipeName}: Fashion-MNIST {train.Count} train / {test.Count} test; W3 CNN, Adam lr {lr}, batch {batchSize}, {epochs} epochs");
         var model = BuildW3Model(new Generator(options.Seed));
-        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy());
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
         var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
         return ClassifierResults.Finish(trainer, model, history, test, ("sec_per_epoch", history["epoch_seconds"].Average()));
     }

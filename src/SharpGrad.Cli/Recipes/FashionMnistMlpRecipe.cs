@@ -49,7 +49,7 @@ public sealed class FashionMnistMlpRecipe : IRecipe
         log.WriteLine($"recipe {RecipeName}: Fashion-MNIST {train.Count} train / {test.Count} test; 784-256-128-10 MLP, dropout 0.2, AdamW lr {lr} (cosine, 1 epoch warmup), batch {batchSize}, {epochs} epochs");
         var model = BuildModel(new Generator(options.Seed));
         var optimizer = new AdamW(model.Parameters(), lr: lr, weightDecay: 1e-4);
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new Metrics.Accuracy());
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
         long stepsPerEpoch = (train.Count + batchSize - 1) / batchSize, totalSteps = stepsPerEpoch * epochs;
         var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: totalSteps, WarmupSteps: Math.Min(stepsPerEpoch, totalSteps / 10));
         var clock = System.Diagnostics.Stopwatch.StartNew();

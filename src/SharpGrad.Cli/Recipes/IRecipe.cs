@@ -28,6 +28,12 @@ public sealed record RecipeOptions
     /// <summary>Wall-clock training budget in minutes for the time-budgeted recipes.</summary>
     public double? Minutes { get; init; }
 
+    /// <summary>
+    /// Train every step eagerly instead of capturing it once and replaying it (<c>--eager</c>; the results are the same, see
+    /// <see cref="Training.GraphedStep"/>).
+    /// </summary>
+    public bool Eager { get; init; }
+
     /// <summary>The run's output folder (recipes that save extra artifacts, such as a tokenizer, write them here).</summary>
     public string? OutputDirectory { get; init; }
 

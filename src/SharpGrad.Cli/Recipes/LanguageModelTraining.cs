@@ -96,7 +96,7 @@ internal static class LanguageModelTraining
             GradClip.ClipGradNorm(model.Parameters(), 1.0);
             optimizer.Step();
             return [loss];
-        });
+        }) { WarmUpSteps = options.Eager ? int.MaxValue : 1 };
         while (clock.Elapsed.TotalSeconds < budget)
         {
             optimizer.LearningRate = run.LearningRate * plan.Factor(step, clock.Elapsed.TotalSeconds);
