@@ -16,17 +16,9 @@ public class StepGraphTests
     /// <summary>A model, its optimizer, static inputs and the step that trains on them.</summary>
     private sealed record Setup(Module Model, Optimizer Optimizer, Tensor X, Tensor Y, Func<Tensor[]> Step);
 
-    private static Setup Mlp(Func<Tensor, Tensor, Tensor>? loss = null, double dropout = 0)
-    {
-        var gen = new Generator(7);
-        // wide enough that Sequential does not fuse it (the fused narrow MLP has its own test below)
-        Module model = dropout > 0
-            ? new Sequential(new Linear(20, 80, generator: gen), new ReLU(), new Dropout(dropout, new Generator(3)), new Linear(80, 5, generator: gen))
-            : new Sequential(new Linear(20, 80, generator: gen), new ReLU(), new Linear(80, 5, generator: gen));
-        var optimizer = new Adam(model.Parameters(), lr: 1e-2);
-        Tensor x = Tensor.Zeros([12, 20]), y = Tensor.Zeros([12], DType.Int64);
-        loss ??= (o, t) => Losses.CrossEntropy(o, t);
-        return new Setup(model, optimizer, x, y, () =>
+    /// <summary>The usual step: zero the gradients in place, forward and loss (<paramref name="loss"/>), backward, update.</summary>
+    private static Setup Standard(Module model, Optimizer optimizer, Tensor x, Tensor y, Func<Tensor, Tensor, Tensor> loss) =>
+        new(model, optimizer, x, y, () =>
         {
             optimizer.ZeroGrad(setToNone: false);
             Tensor output = model.Forward(x);
@@ -35,23 +27,41 @@ public class StepGraphTests
             optimizer.Step();
             return [l, output];
         });
+
+    /// <summary>
+    /// Trains a fresh <paramref name="make"/>() eagerly and another through a <see cref="GraphedStep"/> on the same batches;
+    /// asserts the same losses and parameters, bit for bit, and returns the graphed step and the losses.
+    /// </summary>
+    private static (GraphedStep Step, List<float> Losses) AssertGraphedEqualsEager(Func<Setup> make, int steps, int classes, bool tokens = false,
+        List<(Tensor X, Tensor Y)>? batches = null)
+    {
+        Setup eager = make(), graphed = make();
+        batches ??= Batches(eager, steps, classes, tokens);
+        var expected = Train(eager, batches, eager.Step);
+        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
+        var actual = Train(graphed, batches, step.Run);
+        Assert.Equal(expected, actual);
+        AssertSameParameters(eager.Model, graphed.Model);
+        return (step, expected);
+    }
+
+    private static Setup Mlp(Func<Tensor, Tensor, Tensor>? loss = null, double dropout = 0)
+    {
+        var gen = new Generator(7);
+        // wide enough that Sequential does not fuse it (the fused narrow MLP has its own test below)
+        Module model = dropout > 0
+            ? new Sequential(new Linear(20, 80, generator: gen), new ReLU(), new Dropout(dropout, new Generator(3)), new Linear(80, 5, generator: gen))
+            : new Sequential(new Linear(20, 80, generator: gen), new ReLU(), new Linear(80, 5, generator: gen));
+        return Standard(model, new Adam(model.Parameters(), lr: 1e-2), Tensor.Zeros([12, 20]), Tensor.Zeros([12], DType.Int64),
+            loss ?? ((o, t) => Losses.CrossEntropy(o, t)));
     }
 
     private static Setup TinyGpt()
     {
         var options = new GptOptions(VocabSize: 11, ContextLength: 8, Layers: 2, Heads: 2, Width: 16);
         var model = new Gpt(options, new Generator(5));
-        var optimizer = new AdamW(model.Parameters(), lr: 3e-3);
-        Tensor x = Tensor.Zeros([3, 8], DType.Int64), y = Tensor.Zeros([3, 8], DType.Int64);
-        return new Setup(model, optimizer, x, y, () =>
-        {
-            optimizer.ZeroGrad(setToNone: false);
-            Tensor logits = model.Forward(x);
-            Tensor l = Losses.CrossEntropy(logits.View(24, 11), y.View(24));
-            l.Backward();
-            optimizer.Step();
-            return [l];
-        });
+        return Standard(model, new AdamW(model.Parameters(), lr: 3e-3), Tensor.Zeros([3, 8], DType.Int64), Tensor.Zeros([3, 8], DType.Int64),
+            (logits, y) => Losses.CrossEntropy(logits.View(24, 11), y.View(24)));
     }
 
     private static List<(Tensor X, Tensor Y)> Batches(Setup s, int count, int classes, bool tokens)
@@ -92,18 +102,12 @@ public class StepGraphTests
     [Fact]
     public void ReplayedMlpStepsEqualEagerStepsBitForBit()
     {
-        Setup eager = Mlp(), graphed = Mlp();
-        var batches = Batches(eager, 8, 5, tokens: false);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, losses) = AssertGraphedEqualsEager(() => Mlp(), steps: 8, classes: 5);
 
         Assert.True(step.IsReplaying, step.FallbackReason);
         Assert.Null(step.FallbackReason);
         Assert.InRange(step.LaunchCount, 10, 200);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
-        Assert.True(expected[^1] < expected[0], "the model should learn");
+        Assert.True(losses[^1] < losses[0], "the model should learn");
     }
 
     [Fact]
@@ -112,59 +116,34 @@ public class StepGraphTests
         // the normaliser Σ w[tᵢ] over non-ignored rows changes with the targets: a replay must recompute it
         Tensor weight = Tensor.FromArray([1f, 2f, 0.5f, 1.5f, 3f], 5);
         Func<Tensor, Tensor, Tensor> loss = (o, t) => Losses.CrossEntropy(o, t, weight, ignoreIndex: 3, labelSmoothing: 0.1);
-        Setup eager = Mlp(loss), graphed = Mlp(loss);
-        var batches = Batches(eager, 7, 5, tokens: false);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => Mlp(loss), steps: 7, classes: 5);
 
         Assert.True(step.IsReplaying, step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
     public void ReplayedTransformerStepsEqualEagerStepsBitForBit()
     {
         // embeddings, LayerNorm, causal attention, GELU, residual adds, AdamW
-        Setup eager = TinyGpt(), graphed = TinyGpt();
-        var batches = Batches(eager, 6, 11, tokens: true);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => TinyGpt(), steps: 6, classes: 11, tokens: true);
 
         Assert.True(step.IsReplaying, step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
     public void ReplayedFusedNarrowMlpStepsEqualEagerSteps()
     {
+        // Sequential runs these narrow layers as one fused kernel; the loss is the fused MSE
         static Setup Narrow()
         {
             var gen = new Generator(9);
             var model = new Sequential(new Linear(6, 8, generator: gen), new Sigmoid(), new Linear(8, 1, generator: gen), new Sigmoid());
-            var optimizer = new SGD(model.Parameters(), lr: 0.5);
-            Tensor x = Tensor.Zeros([10, 6]), y = Tensor.Zeros([10, 1]);
-            return new Setup(model, optimizer, x, y, () =>
-            {
-                optimizer.ZeroGrad(setToNone: false);
-                Tensor l = Losses.MseLoss(model.Forward(x), y);
-                l.Backward();
-                optimizer.Step();
-                return [l];
-            });
+            return Standard(model, new SGD(model.Parameters(), lr: 0.5), Tensor.Zeros([10, 6]), Tensor.Zeros([10, 1]), (o, t) => Losses.MseLoss(o, t));
         }
-        Setup eager = Narrow(), graphed = Narrow();
         var gen = new Generator(2);
         var batches = Enumerable.Range(0, 6).Select(_ => (Tensor.Randn([10, 6], gen), Tensor.Rand([10, 1], gen))).ToList();
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(Narrow, steps: 6, classes: 0, batches: batches);
 
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
         Assert.True(step.IsReplaying, step.FallbackReason);
     }
 
@@ -176,26 +155,12 @@ public class StepGraphTests
         {
             var gen = new Generator(13);
             var model = new Sequential(new Conv2d(1, 4, 3, generator: gen), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 3 * 3, 3, generator: gen));
-            var optimizer = new Adam(model.Parameters(), lr: 1e-2);
-            Tensor x = Tensor.Zeros([5, 1, 8, 8]), y = Tensor.Zeros([5], DType.Int64);
-            return new Setup(model, optimizer, x, y, () =>
-            {
-                optimizer.ZeroGrad(setToNone: false);
-                Tensor l = Losses.CrossEntropy(model.Forward(x), y);
-                l.Backward();
-                optimizer.Step();
-                return [l];
-            });
+            return Standard(model, new Adam(model.Parameters(), lr: 1e-2), Tensor.Zeros([5, 1, 8, 8]), Tensor.Zeros([5], DType.Int64),
+                (o, t) => Losses.CrossEntropy(o, t));
         }
-        Setup eager = Cnn(), graphed = Cnn();
-        var batches = Batches(eager, 6, 3, tokens: false);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => Cnn(), steps: 6, classes: 3);
 
         Assert.True(step.IsReplaying, step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
@@ -204,27 +169,12 @@ public class StepGraphTests
         static Setup Lstm()
         {
             var model = new RecurrentLanguageModel(new RecurrentLanguageModelOptions(VocabSize: 9, EmbeddingDim: 6, HiddenSize: 10), new Generator(17));
-            var optimizer = new Adam(model.Parameters(), lr: 1e-2);
-            Tensor x = Tensor.Zeros([3, 7], DType.Int64), y = Tensor.Zeros([3, 7], DType.Int64);
-            return new Setup(model, optimizer, x, y, () =>
-            {
-                optimizer.ZeroGrad(setToNone: false);
-                Tensor logits = model.Forward(x);
-                Tensor l = Losses.CrossEntropy(logits.Reshape(21, 9), y.Reshape(21));
-                l.Backward();
-                optimizer.Step();
-                return [l];
-            });
+            return Standard(model, new Adam(model.Parameters(), lr: 1e-2), Tensor.Zeros([3, 7], DType.Int64), Tensor.Zeros([3, 7], DType.Int64),
+                (logits, y) => Losses.CrossEntropy(logits.Reshape(21, 9), y.Reshape(21)));
         }
-        Setup eager = Lstm(), graphed = Lstm();
-        var batches = Batches(eager, 6, 9, tokens: true);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => Lstm(), steps: 6, classes: 9, tokens: true);
 
         Assert.True(step.IsReplaying, step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
@@ -273,16 +223,10 @@ public class StepGraphTests
     [Fact]
     public void DropoutRunsEagerlyWithTheReasonAndTheSameResults()
     {
-        Setup eager = Mlp(dropout: 0.3), graphed = Mlp(dropout: 0.3);
-        var batches = Batches(eager, 5, 5, tokens: false);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => Mlp(dropout: 0.3), steps: 5, classes: 5);
 
         Assert.False(step.IsReplaying);
         Assert.Contains("dropout", step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
@@ -294,16 +238,10 @@ public class StepGraphTests
             float scale = 1 + Math.Abs(t.ToArray<long>()[0]);
             return Losses.CrossEntropy(o.MulScalar(scale), t);
         }
-        Setup eager = Mlp(HostScaled), graphed = Mlp(HostScaled);
-        var batches = Batches(eager, 6, 5, tokens: false);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => Mlp(HostScaled), steps: 6, classes: 5);
 
         Assert.False(step.IsReplaying);
         Assert.Contains("did not repeat the eager step", step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
@@ -349,15 +287,9 @@ public class StepGraphTests
                 },
             };
         }
-        Setup eager = WithZeroGradToNone(), graphed = WithZeroGradToNone();
-        var batches = Batches(eager, 7, 5, tokens: false);
-        var expected = Train(eager, batches, eager.Step);
-        var step = new GraphedStep(graphed.Model, graphed.Optimizer, graphed.Step);
-        var actual = Train(graphed, batches, step.Run);
+        var (step, _) = AssertGraphedEqualsEager(() => WithZeroGradToNone(), steps: 7, classes: 5);
 
         Assert.True(step.IsReplaying, step.FallbackReason);
-        Assert.Equal(expected, actual);
-        AssertSameParameters(eager.Model, graphed.Model);
     }
 
     [Fact]
