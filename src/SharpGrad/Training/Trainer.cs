@@ -157,10 +157,11 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Whether <see cref="Fit"/> captures its training step and replays it (<see cref="GraphedStep"/>; default true): after two
-    /// eager steps per batch shape, each step replays the recorded kernels on the same memory, with no graph building and no
-    /// managed allocation, after a one-time check that a replay repeats an eager step bit for bit. Results are identical to
-    /// eager training; a step that cannot be captured (dropout, for example) runs eagerly, see <see cref="CaptureFallbackReason"/>.
+    /// Whether <see cref="Fit"/> captures its training step and replays it (<see cref="GraphedStep"/>; default true): per batch
+    /// shape, after a warm-up step (the first shape only), a captured step and a one-time check that a replay repeats an eager
+    /// step bit for bit, each step replays the recorded kernels on the same memory, with no graph building and no managed
+    /// allocation. Results are identical to eager training; a step that cannot be captured (dropout, for example) runs
+    /// eagerly, see <see cref="CaptureFallbackReason"/>.
     /// </summary>
     public bool CaptureSteps { get; set; } = true;
 
