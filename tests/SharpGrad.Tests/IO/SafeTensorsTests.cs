@@ -53,14 +53,27 @@ public class SafeTensorsTests : IDisposable
         string shortFile = Path.Combine(_dir, "short");
         File.WriteAllBytes(shortFile, [1, 2, 3]);
         Assert.Contains("8-byte", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(shortFile)).Message);
-        Assert.Contains("exceeds the file size", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(WriteRaw("{}", declaredLength: 999))).Message);
+        Assert.Contains("exceeds the 2 bytes after it", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(WriteRaw("{}", declaredLength: 999))).Message);
+        Assert.Contains("100 MB", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(WriteRaw("{}", declaredLength: long.MaxValue))).Message);
+        Assert.Contains("must start with '{'", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(WriteRaw(" {}"))).Message);
         Assert.Contains("JSON header", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(WriteRaw("{not json"))).Message);
         Assert.Contains("outside the data section", Assert.Throws<SafeTensorsFormatException>(() =>
             SafeTensors.Load(WriteRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[4]))).Message);
         Assert.Contains("needs 8", Assert.Throws<SafeTensorsFormatException>(() =>
             SafeTensors.Load(WriteRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[8]))).Message);
-        Assert.Contains("\"BOOL\"", Assert.Throws<SafeTensorsFormatException>(() =>
-            SafeTensors.Load(WriteRaw("{\"w\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]))).Message);
+        Assert.Contains("\"C64\" is not supported", Assert.Throws<SafeTensorsFormatException>(() =>
+            SafeTensors.Load(WriteRaw("{\"w\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[8]))).Message);
+        Assert.Contains("a hole in", Assert.Throws<SafeTensorsFormatException>(() =>
+            SafeTensors.Load(WriteRaw("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},\"b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[2,3]}}", new byte[3]))).Message);
+        Assert.Contains("overlapping", Assert.Throws<SafeTensorsFormatException>(() =>
+            SafeTensors.Load(WriteRaw("{\"a\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},\"b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", new byte[2]))).Message);
+        Assert.Contains("not indexed", Assert.Throws<SafeTensorsFormatException>(() =>
+            SafeTensors.Load(WriteRaw("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[5]))).Message);
+        Assert.Contains("twice", Assert.Throws<SafeTensorsFormatException>(() =>
+            SafeTensors.Load(WriteRaw("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", new byte[2]))).Message);
+        Assert.Contains("more than", Assert.Throws<SafeTensorsFormatException>(() =>
+            SafeTensors.Load(WriteRaw("{\"a\":{\"dtype\":\"F64\",\"shape\":[2000000000,2000000000],\"data_offsets\":[0,8]}}", new byte[8]))).Message);
+        Assert.Contains("byte offset", Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(WriteRaw("{\"a\":[1,}"))).Message);
         Assert.Contains("shape", Assert.Throws<SafeTensorsFormatException>(() =>
             SafeTensors.Load(WriteRaw("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4]))).Message);
     }
