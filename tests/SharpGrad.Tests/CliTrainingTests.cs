@@ -18,11 +18,11 @@ public class CliTrainingTests : IDisposable
         return path;
     }
 
-    private (int Code, string Out, string Err) Train(string recipe, RecipeOptions options)
+    private (int Code, string Out, string Err) Train(string recipe, RecipeOptions options, string outFolder = "out")
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = TrainCommand.Run(recipe, options, Path.Combine(_dir, "out"), output, error, live: false);
+        int code = TrainCommand.Run(recipe, options, Path.Combine(_dir, outFolder), output, error, live: false);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -67,6 +67,43 @@ public class CliTrainingTests : IDisposable
         string eager = Metrics(eager: true);
         Assert.Contains("test_accuracy=", eager);
         Assert.Equal(eager, Metrics(eager: false));
+    }
+
+    [Fact]
+    public void ResumingAStoppedRunGivesTheUninterruptedRunsHistoryAndMetrics()
+    {
+        string csv = Csv("iris.csv", IrisLike(150));
+        var options = new RecipeOptions { CsvPath = csv, Target = "species", Epochs = 6 };
+        var straight = Train("mlp", options, "straight");
+        Assert.True(straight.Code == 0, straight.Err);
+        // a run that stopped after 3 epochs (its checkpoint is that of epoch 3), then resumed to 6
+        var stopped = Train("mlp", options with { Epochs = 3 }, "stopped");
+        Assert.True(stopped.Code == 0, stopped.Err);
+        Assert.True(File.Exists(Path.Combine(_dir, "stopped", "checkpoint.safetensors")));
+        var resumed = Train("mlp", options with { ResumeDirectory = Path.Combine(_dir, "stopped") }, "stopped");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("resuming from", resumed.Out);
+
+        static string WithoutTimes(string csv) => string.Join("\n", csv.Split('\n').Select(line =>
+        {
+            var cells = line.Split(',');
+            return string.Join(",", cells.Where((_, i) => i != Array.IndexOf(csv.Split('\n')[0].Split(','), "epoch_seconds")));
+        }));
+        string a = File.ReadAllText(Path.Combine(_dir, "straight", "history.csv")), b = File.ReadAllText(Path.Combine(_dir, "stopped", "history.csv"));
+        Assert.Equal(7, a.Trim().Split('\n').Length); // header + 6 epochs
+        Assert.Equal(WithoutTimes(a), WithoutTimes(b));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "straight", "model.safetensors")), File.ReadAllBytes(Path.Combine(_dir, "stopped", "model.safetensors")));
+    }
+
+    [Fact]
+    public void ResumeIsRefusedByRecipesWithoutEpochCheckpointsAndWithoutACheckpoint()
+    {
+        var (code, _, error) = Train("seed-mlp", new RecipeOptions { ResumeDirectory = _dir });
+        Assert.Equal(1, code);
+        Assert.Contains("cannot resume", error);
+        (code, _, error) = Train("mlp", new RecipeOptions { CsvPath = Csv("iris.csv", IrisLike(30)), Target = "species", ResumeDirectory = Path.Combine(_dir, "nothing") });
+        Assert.Equal(1, code);
+        Assert.Contains("no checkpoint.safetensors", error);
     }
 
     [Theory]

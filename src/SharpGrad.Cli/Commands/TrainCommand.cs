@@ -25,7 +25,8 @@ public static class TrainCommand
         var text = new Option<string?>("--text") { Description = "Text corpus for the language-model recipes (default: the King James Bible)." };
         var minutes = new Option<double?>("--minutes") { Description = "Training time budget for the language-model recipes." };
         var eager = new Option<bool>("--eager") { Description = "Run every training step eagerly (by default a step is captured once and replayed; the results are the same)." };
-        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target, text, minutes, eager };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run whose --out folder this is from its last checkpoint (epoch-based recipes; same settings)." };
+        var command = new Command("train", "Train a built-in recipe and print its metrics.") { recipe, epochs, batchSize, lr, seed, outDir, data, csv, target, text, minutes, eager, resume };
         command.SetAction(parse => Run(parse.GetValue(recipe)!, new RecipeOptions
         {
             Epochs = parse.GetValue(epochs),
@@ -38,6 +39,7 @@ public static class TrainCommand
             TextPath = parse.GetValue(text),
             Minutes = parse.GetValue(minutes),
             Eager = parse.GetValue(eager),
+            ResumeDirectory = parse.GetValue(resume),
         }, parse.GetValue(outDir), Console.Out, Console.Error));
         return command;
     }
@@ -48,6 +50,9 @@ public static class TrainCommand
         return CliErrors.Guard(error, () =>
         {
             IRecipe recipe = RecipeRegistry.Get(recipeName);
+            if (options.ResumeDirectory is not null && !recipe.CanResume)
+                throw new ArgumentException($"--resume: the {recipe.Name} recipe does not write epoch checkpoints, so it cannot resume; " +
+                    $"{string.Join(", ", RecipeRegistry.All.Where(r => r.CanResume).Select(r => r.Name))} can.");
             var reporter = new ConsoleReporter(output, live);
             string dir = outputDirectory ?? Path.Combine("runs", recipe.Name);
             RecipeResult result = recipe.Train(options with { OutputDirectory = dir }, reporter, output);

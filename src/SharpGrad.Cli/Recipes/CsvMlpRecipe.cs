@@ -51,6 +51,9 @@ public sealed class CsvMlpRecipe : IRecipe
     }
 
     /// <inheritdoc/>
+    public bool CanResume => true;
+
+    /// <inheritdoc/>
     public RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log)
     {
         var table = Load(options);
@@ -66,7 +69,9 @@ public sealed class CsvMlpRecipe : IRecipe
             $"train {train.Count} / test {test.Count} (stratified); 64-32 ReLU MLP, Adam lr {lr}, batch {batchSize}, {epochs} epochs");
         var model = BuildModel(table.FeatureNames.Count, classes, new Generator(options.Seed));
         var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
-        var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
+        int initialEpoch = ResumableTraining.Prepare(trainer, options, epochs, log);
+        reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter, initialEpoch: initialEpoch));
+        var history = trainer.FullHistory;
         var final = trainer.Evaluate(test);
         int[] predicted = trainer.Predict(test.Inputs).Argmax(1).ToArray<int>();
         int[] truth = test.Targets.ToArray<int>();

@@ -35,6 +35,9 @@ public sealed class FashionMnistCnnPlusRecipe : IRecipe
     public (Module Model, int[] InputShape) Build(RecipeOptions options) => (BuildModel(new Generator(options.Seed)), [1, 28, 28]);
 
     /// <inheritdoc/>
+    public bool CanResume => true;
+
+    /// <inheritdoc/>
     public RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log)
     {
         int epochs = options.EpochsOr(20), batchSize = options.BatchSize ?? 128;
@@ -48,8 +51,11 @@ public sealed class FashionMnistCnnPlusRecipe : IRecipe
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(labelSmoothing: 0.1), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
         long stepsPerEpoch = (train.Count + batchSize - 1) / batchSize, totalSteps = stepsPerEpoch * epochs;
         var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: totalSteps, WarmupSteps: Math.Min(stepsPerEpoch, totalSteps / 10));
-        var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, seed: options.Seed, reporter: reporter,
-            callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], transform: augmentation.ApplyToBatch));
+        int initialEpoch = ResumableTraining.Prepare(trainer, options, epochs, log);
+        augmentation.BatchIndex = trainer.GlobalStep; // the augmentation draws per batch number: a resumed run continues the count
+        reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, seed: options.Seed, reporter: reporter,
+            callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], transform: augmentation.ApplyToBatch, initialEpoch: initialEpoch));
+        var history = trainer.FullHistory;
         return ClassifierResults.Finish(trainer, model, history, test, ("sec_per_epoch", history["epoch_seconds"].Average()));
     }
 }

@@ -36,6 +36,9 @@ public sealed class FashionMnistCnnRecipe : IRecipe
     public (Module Model, int[] InputShape) Build(RecipeOptions options) => (BuildW3Model(new Generator(options.Seed)), [1, 28, 28]);
 
     /// <inheritdoc/>
+    public bool CanResume => true;
+
+    /// <inheritdoc/>
     public RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log)
     {
         var (epochs0, batch0, lr0) = W3;
@@ -45,7 +48,9 @@ public sealed class FashionMnistCnnRecipe : IRecipe
         log.WriteLine($"recipe {RecipeName}: Fashion-MNIST {train.Count} train / {test.Count} test; W3 CNN, Adam lr {lr}, batch {batchSize}, {epochs} epochs");
         var model = BuildW3Model(new Generator(options.Seed));
         var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), new Metrics.Accuracy()) { CaptureSteps = !options.Eager };
-        var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
+        int initialEpoch = ResumableTraining.Prepare(trainer, options, epochs, log);
+        reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test, callbacks: [new TerminateOnNaN()], seed: options.Seed, reporter: reporter, initialEpoch: initialEpoch));
+        var history = trainer.FullHistory;
         return ClassifierResults.Finish(trainer, model, history, test, ("sec_per_epoch", history["epoch_seconds"].Average()));
     }
 }

@@ -41,6 +41,9 @@ public sealed class FashionMnistMlpRecipe : IRecipe
     public (Module Model, int[] InputShape) Build(RecipeOptions options) => (BuildModel(new Generator(options.Seed)), [784]);
 
     /// <inheritdoc/>
+    public bool CanResume => true;
+
+    /// <inheritdoc/>
     public RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log)
     {
         int epochs = options.EpochsOr(20), batchSize = options.BatchSize ?? 128;
@@ -53,8 +56,10 @@ public sealed class FashionMnistMlpRecipe : IRecipe
         long stepsPerEpoch = (train.Count + batchSize - 1) / batchSize, totalSteps = stepsPerEpoch * epochs;
         var schedule = new CosineWithWarmupSchedule(lr, TotalSteps: totalSteps, WarmupSteps: Math.Min(stepsPerEpoch, totalSteps / 10));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var history = reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test,
-            callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], seed: options.Seed, reporter: reporter));
+        int initialEpoch = ResumableTraining.Prepare(trainer, options, epochs, log);
+        reporter.Run(() => trainer.Fit(train, epochs, batchSize, validationData: test,
+            callbacks: [new LearningRateScheduler(schedule), new TerminateOnNaN()], seed: options.Seed, reporter: reporter, initialEpoch: initialEpoch));
+        var history = trainer.FullHistory;
         return ClassifierResults.Finish(trainer, model, history, test, ("seconds", clock.Elapsed.TotalSeconds));
     }
 }

@@ -34,6 +34,9 @@ public sealed record RecipeOptions
     /// </summary>
     public bool Eager { get; init; }
 
+    /// <summary>A run's output folder to continue from (<c>--resume</c>): its checkpoint is loaded and training goes on from its epoch.</summary>
+    public string? ResumeDirectory { get; init; }
+
     /// <summary>The run's output folder (recipes that save extra artifacts, such as a tokenizer, write them here).</summary>
     public string? OutputDirectory { get; init; }
 
@@ -74,4 +77,7 @@ public interface IRecipe
 
     /// <summary>Loads data and trains, reporting progress; returns the model, history and final metrics.</summary>
     RecipeResult Train(RecipeOptions options, ConsoleReporter reporter, TextWriter log);
+
+    /// <summary>Whether the recipe writes a training checkpoint after every epoch and can continue from one (<c>--resume</c>).</summary>
+    bool CanResume => false;
 }

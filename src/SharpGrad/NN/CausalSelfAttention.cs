@@ -4,11 +4,13 @@ namespace SharpGrad.NN;
 /// Causal multi-head self-attention of a <see cref="Gpt"/> block (nanoGPT's <c>CausalSelfAttention</c>): <c>c_attn</c>
 /// projects (B, T, C) to q, k, v (3C), heads attend causally, <c>c_proj</c> maps back to C.
 /// </summary>
-public sealed class CausalSelfAttention : Module
+public sealed class CausalSelfAttention : Module, IUsesGenerator
 {
     private readonly int _heads;
     private readonly double _dropout;
     private readonly Generator? _generator;
+
+    Generator? IUsesGenerator.RunGenerator => _generator;
 
     /// <summary>Query/key/value projection C → 3C.</summary>
     public Linear CAttn { get; }

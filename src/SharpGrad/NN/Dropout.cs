@@ -5,9 +5,11 @@ namespace SharpGrad.NN;
 /// <see cref="P"/> and the rest are scaled by 1/(1 − p), so the expected value is unchanged; in evaluation mode
 /// (<see cref="Module.Eval"/>) it is the identity. Any shape.
 /// </summary>
-public sealed class Dropout : Module
+public sealed class Dropout : Module, IUsesGenerator
 {
     private readonly Generator? _generator;
+
+    Generator? IUsesGenerator.RunGenerator => _generator;
 
     /// <summary>Probability of zeroing an element.</summary>
     public double P { get; }

@@ -5,9 +5,11 @@ namespace SharpGrad.NN;
 /// as a whole with probability <see cref="P"/> and the rest scaled by 1/(1 − p); identity in evaluation mode
 /// (see <see cref="Functional.Dropout2d"/>).
 /// </summary>
-public sealed class Dropout2d : Module
+public sealed class Dropout2d : Module, IUsesGenerator
 {
     private readonly Generator? _generator;
+
+    Generator? IUsesGenerator.RunGenerator => _generator;
 
     /// <summary>Probability of zeroing a channel.</summary>
     public double P { get; }

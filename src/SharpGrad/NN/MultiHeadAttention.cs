@@ -6,9 +6,11 @@ namespace SharpGrad.NN;
 /// so its state dict loads PyTorch's. Query (B, Tq, E), key and value (B, Tk, E) with <see cref="BatchFirst"/>, else
 /// (T, B, E). Masks use SharpGrad's convention: non-zero = masked (PyTorch's boolean masks mean the same).
 /// </summary>
-public sealed class MultiHeadAttention : Module
+public sealed class MultiHeadAttention : Module, IUsesGenerator
 {
     private readonly Generator? _generator;
+
+    Generator? IUsesGenerator.RunGenerator => _generator;
 
     /// <summary>Stacked input projection (3E, E).</summary>
     public Parameter InProjWeight { get; }

@@ -16,9 +16,11 @@ namespace SharpGrad.NN;
 /// written by hand (LSTM and GRU).
 /// </para>
 /// </summary>
-public abstract class RNNBase : Module
+public abstract class RNNBase : Module, IUsesGenerator
 {
     private readonly Generator? _generator;
+
+    Generator? IUsesGenerator.RunGenerator => _generator;
     private readonly List<Parameter[]> _weights = [];
 
     /// <summary>For gradient checks: tensors used instead of the parameters (same order as <see cref="Module.NamedParameters"/>).</summary>

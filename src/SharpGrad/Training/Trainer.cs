@@ -49,19 +49,21 @@ public sealed class Trainer
     /// <paramref name="seed"/> fixes the batch order (seed initialisation and dropout through their own generators for a fully
     /// reproducible run); <paramref name="dropLast"/> drops a last, smaller batch (useful with BatchNorm);
     /// <paramref name="transform"/> (e.g. data augmentation) is applied to training batches only, never to validation data.
-    /// Stops early when a callback sets <see cref="TrainingContext.StopTraining"/>.
+    /// Stops early when a callback sets <see cref="TrainingContext.StopTraining"/>. <paramref name="initialEpoch"/> (as in Keras)
+    /// skips the epochs a resumed run has done: epochs initialEpoch + 1 … <paramref name="epochs"/> run, numbered so.
     /// Each step runs inside a <see cref="TensorScope"/> (its tensors reuse the previous step's memory; per-batch callbacks run
     /// outside it) and zeroes gradients in place (<c>ZeroGrad(setToNone: false)</c>), so a parameter that takes no part in a
     /// step still gets an update from a zero gradient, as with PyTorch's <c>zero_grad(set_to_none=False)</c>.
     /// </summary>
     public History Fit(IDataset train, int epochs = 1, int batchSize = 32, IDataset? validationData = null, double validationSplit = 0,
         IEnumerable<Callback>? callbacks = null, bool shuffle = true, ulong seed = 0, ITrainingReporter? reporter = null, bool dropLast = false,
-        Func<Batch, Batch>? transform = null)
+        Func<Batch, Batch>? transform = null, int initialEpoch = 0)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Fit: epochs must be non-negative.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Fit: batchSize must be positive.");
         if (validationSplit < 0 || validationSplit >= 1) throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, "Fit: validationSplit must be in [0, 1).");
+        if (initialEpoch < 0 || initialEpoch > epochs) throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, $"Fit: initialEpoch must be in [0, epochs = {epochs}].");
         if (validationData is null && validationSplit > 0)
         {
             int valCount = train.Count - (int)Math.Floor(train.Count * (1 - validationSplit)); // Keras: the first ⌊N(1 − split)⌋ rows train
@@ -79,7 +81,7 @@ public sealed class Trainer
         var context = new TrainingContext(Model, Optimizer, epochs, loader.BatchesPerEpoch) { Step = GlobalStep };
         var history = new History();
         foreach (var cb in cbs) cb.OnTrainBegin(context);
-        for (int epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
+        for (int epoch = initialEpoch + 1; epoch <= epochs && !context.StopTraining; epoch++)
         {
             context.Epoch = epoch;
             Model.Train();
@@ -147,7 +149,9 @@ public sealed class Trainer
             logs["lr"] = Optimizer.LearningRate;
             logs["epoch_seconds"] = seconds;
             history.Add(epoch, logs);
+            FullHistory.Add(epoch, logs);
             EpochsCompleted++;
+            if (CheckpointPath is not null) SaveCheckpoint(CheckpointPath);
             foreach (var cb in cbs) cb.OnEpochEnd(context, logs);
             reporter?.OnEpochEnd(epoch, epochs, logs, seconds);
         }
@@ -233,6 +237,47 @@ public sealed class Trainer
             _targets.CopyFrom(batch.Targets);
             return Step.Run();
         }
+    }
+
+    /// <summary>Every epoch's logs over all calls to <see cref="Fit"/>, and those restored by <see cref="LoadCheckpoint"/>.</summary>
+    public History FullHistory { get; private set; } = new();
+
+    /// <summary>
+    /// Where <see cref="Fit"/> writes a training checkpoint after every epoch (null: nowhere). The file is replaced atomically,
+    /// so a run stopped at any moment leaves the checkpoint of its last finished epoch. Continue with
+    /// <see cref="LoadCheckpoint"/> and <c>Fit(..., epochs, initialEpoch: EpochsCompleted)</c>.
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>
+    /// Random generators, beyond the thread's default and the model's dropout layers', whose states a checkpoint keeps (e.g.
+    /// the generator of a data augmentation).
+    /// </summary>
+    public List<Generator> CheckpointGenerators { get; } = [];
+
+    /// <summary>
+    /// Writes a training checkpoint (one safetensors file, atomically): the model and optimizer state dicts, the epochs and
+    /// steps done, <see cref="FullHistory"/>, and the random generators' states (see <see cref="CheckpointGenerators"/>).
+    /// </summary>
+    public void SaveCheckpoint(string path) =>
+        TrainingCheckpoint.Save(path, Model, Optimizer, TrainingCheckpoint.GeneratorsOf(Model, CheckpointGenerators),
+            new TrainingCheckpoint.State(EpochsCompleted, GlobalStep, FullHistory));
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same model, optimizer and generators: weights,
+    /// optimizer state, <see cref="EpochsCompleted"/>, <see cref="GlobalStep"/>, <see cref="FullHistory"/> and the generators'
+    /// states. Then <c>Fit(train, epochs, …, initialEpoch: EpochsCompleted)</c> continues as if the run had not stopped
+    /// (with the same data, seed and batch size; per-step schedules continue from <see cref="GlobalStep"/>). Callbacks that
+    /// keep their own state across epochs (early stopping, reduce-on-plateau) start afresh.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A missing or malformed field, or a checkpoint of another model or setup.</exception>
+    /// <exception cref="IO.SafeTensorsFormatException">A damaged file.</exception>
+    public void LoadCheckpoint(string path)
+    {
+        var state = TrainingCheckpoint.Load(path, Model, Optimizer, TrainingCheckpoint.GeneratorsOf(Model, CheckpointGenerators));
+        EpochsCompleted = state.EpochsCompleted;
+        GlobalStep = state.GlobalStep;
+        FullHistory = state.History;
     }
 
     /// <summary>Why the last <see cref="Fit"/> stopped early (null when it ran all epochs).</summary>
