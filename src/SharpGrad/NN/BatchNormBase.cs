@@ -8,7 +8,8 @@ namespace SharpGrad.NN;
 /// statistics: running_mean ← (1 − m)·running_mean + m·mean and running_var ← (1 − m)·running_var + m·var_unbiased, and
 /// count <c>num_batches_tracked</c>. With momentum null the update is a cumulative average (m = 1/num_batches_tracked).
 /// Evaluation mode: normalise with the running statistics (batch statistics if they are not tracked). Whether γ and β are
-/// trainable (RequiresGrad) does not change which statistics are used; only <see cref="Module.Training"/> does.
+/// trainable (RequiresGrad) does not change which statistics are used, as in PyTorch; <see cref="Module.Training"/> does, and so
+/// does <see cref="Module.Freeze"/>: a frozen BatchNorm uses its running statistics in training mode too (Keras' <c>trainable = False</c>).
 /// </para>
 /// γ starts at 1, β at 0, running_mean at 0, running_var at 1.
 /// </summary>
@@ -81,10 +82,11 @@ public abstract class BatchNormBase : Module
         if (!AcceptsRank(input.Rank) || input.Shape[1] != NumFeatures)
             throw new ShapeMismatchException($"{GetType().Name}: expected input of shape {ExpectedShape}, got {Shape.Format(input.Shape)}.");
         double factor = Momentum ?? 0;
-        bool track = Training && NumBatchesTracked is not null;
+        bool batchStatistics = Training && !IsFrozen; // a frozen BatchNorm normalises as in evaluation (Keras' trainable = False)
+        bool track = batchStatistics && NumBatchesTracked is not null;
         double tracked = track ? NumBatchesTracked!.Item() + 1 : 0;
         if (track && Momentum is null) factor = 1.0 / tracked;
-        Tensor output = Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, training: Training, momentum: factor, eps: Eps);
+        Tensor output = Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, training: batchStatistics, momentum: factor, eps: Eps);
         if (track)
             using (Autograd.NoGrad()) NumBatchesTracked!.Fill(tracked);
         return output;

@@ -45,8 +45,24 @@ public sealed class Linear : Module
         if (Bias is not null) Init.Uniform(Bias, -bound, bound, _generator);
     }
 
+    /// <summary>The LoRA adapter attached by <see cref="LoRA.Apply"/> (null: none).</summary>
+    public LoRAAdapter? Adapter { get; private set; }
+
+    /// <summary>Attaches a LoRA adapter: its matrices become the children <c>lora_A</c> and <c>lora_B</c> (PEFT's names).</summary>
+    internal void Attach(LoRAAdapter adapter)
+    {
+        if (Adapter is not null) throw new InvalidOperationException("LoRA: this Linear layer already has an adapter.");
+        RegisterModule("lora_A", adapter.A);
+        RegisterModule("lora_B", adapter.B);
+        Adapter = adapter;
+    }
+
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        Tensor y = Tensor.Linear(input, Weight, Bias);
+        return Adapter is { Merged: false } adapter ? y.Add(adapter.Delta(input, Training)) : y;
+    }
 
     /// <inheritdoc/>
     protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={PyRepr.Bool(Bias is not null)}";

@@ -13,7 +13,7 @@ namespace SharpGrad.NN;
 /// <see cref="Eval"/>) and each parameter's <see cref="Tensor.RequiresGrad"/> (trainable or frozen).
 /// </para>
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Parameter Parameter)> _parameters = [];
     private readonly List<(string Name, Tensor Buffer, bool Persistent)> _buffers = [];

@@ -35,6 +35,13 @@ public sealed class Sequential : Module
         return this;
     }
 
+    /// <inheritdoc/>
+    protected override void OnChildReplaced(string name, Module previous, Module replacement)
+    {
+        _layers[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
+        _chainChecked = false;
+    }
+
     /// <summary>The layer at <paramref name="index"/>.</summary>
     public Module this[int index] => _layers[index];
 
@@ -81,6 +88,7 @@ public sealed class Sequential : Module
                 _ => MlpActivation.Identity,
             } : MlpActivation.Identity;
             if (activation != MlpActivation.Identity) i++;
+            if (linear.Adapter is not null) return null; // the fused kernel knows no LoRA adapters
             weights.Add(linear.Weight);
             biases.Add(linear.Bias);
             activations.Add(activation);

@@ -53,8 +53,17 @@ public abstract class Optimizer
             foreach (var p in _groups[g].Params)
             {
                 if (p is null) throw new ArgumentException($"{name}: parameter group {g} contains a null parameter.", nameof(groups));
-                if (!p.RequiresGrad)
-                    throw new ArgumentException($"{name}: parameter {all.Count} (group {g}, shape {Shape.Format(p.Shape)}) does not require grad.", nameof(groups));
+                // Frozen module parameters (RequiresGrad false) are welcome, as in PyTorch: they get no gradient, so Step skips
+                // them until they are unfrozen (gradual unfreezing). A plain tensor that does not require grad is a mistake, and a
+                // tensor computed by an op is not the optimizer's to set.
+                if (!p.RequiresGrad && p is not NN.Parameter)
+                    throw new ArgumentException($"{name}: parameter {all.Count} (group {g}, shape {Shape.Format(p.Shape)}) does not require grad " +
+                        "(module parameters may be frozen; a plain tensor must be created with RequiresGrad_()).", nameof(groups));
+                if (!p.IsLeaf)
+                    throw new ArgumentException($"{name}: parameter {all.Count} (group {g}, shape {Shape.Format(p.Shape)}) is the result of an op ({p.GradFnName}), not a leaf; " +
+                        "optimize the leaf tensors it was computed from.", nameof(groups));
+                if (!p.DType.IsFloatingPoint())
+                    throw new ArgumentException($"{name}: parameter {all.Count} (group {g}, shape {Shape.Format(p.Shape)}) is {p.DType}; parameters are floating point.", nameof(groups));
                 if (!p.IsContiguous)
                     throw new ArgumentException($"{name}: parameter {all.Count} (group {g}, shape {Shape.Format(p.Shape)}) is a non-contiguous view; " +
                         "optimize the tensor it views, or a contiguous leaf (x.Contiguous().Detach().RequiresGrad_()).", nameof(groups));

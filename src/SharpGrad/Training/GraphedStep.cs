@@ -26,8 +26,8 @@ namespace SharpGrad.Training;
 /// }
 /// </code>
 /// The step must read its data only from tensors created before it (copy each batch into them), keep its shapes, and use
-/// the model and optimizer given here; a change of what the step touches (a gradient set to null, a parameter frozen, the
-/// model switched to evaluation) is noticed and the step is captured again.
+/// the model and optimizer given here; a change of what the step touches (a gradient set to null, a parameter frozen or
+/// unfrozen, the model switched to evaluation) is noticed and the step is captured again.
 /// </summary>
 public sealed class GraphedStep
 {
@@ -40,7 +40,7 @@ public sealed class GraphedStep
     private int _eagerSteps;
     // what the capture assumed, checked before each replay: each parameter's gradient tensor (the replay writes into it),
     // each optimizer parameter's state, the training mode
-    private (Tensor Parameter, Tensor? Grad)[] _capturedGrads = [];
+    private (Tensor Parameter, Tensor? Grad, bool RequiresGrad)[] _capturedGrads = [];
     private ParamState?[] _capturedStates = [];
     private bool _capturedTraining;
 
@@ -145,7 +145,7 @@ public sealed class GraphedStep
         for (int i = 0; i < eager.Length; i++) eagerOutputs[i] = eager[i].ToArray<double>();
         _state.Save(StateSnapshot.Slot.After);
         // A step that sets gradients to null (ZeroGrad()) made new ones; the replay writes the captured ones.
-        foreach (var (parameter, grad) in _capturedGrads) parameter.Grad = grad;
+        foreach (var (parameter, grad, _) in _capturedGrads) parameter.Grad = grad;
         _state.Restore(StateSnapshot.Slot.Before);
         _graph!.Replay();
         string? difference = _state.FirstDifference(StateSnapshot.Slot.After);
@@ -169,10 +169,10 @@ public sealed class GraphedStep
 
     private void RememberAssumptions()
     {
-        var parameters = new List<(Tensor, Tensor?)>();
+        var parameters = new List<(Tensor, Tensor?, bool)>();
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (Tensor p in _model.Parameters().Concat(_optimizer.AllParameters))
-            if (seen.Add(p)) parameters.Add((p, p.Grad));
+            if (seen.Add(p)) parameters.Add((p, p.Grad, p.RequiresGrad));
         _capturedGrads = [.. parameters];
         var ps = _optimizer.AllParameters;
         _capturedStates = new ParamState?[ps.Count];
@@ -183,8 +183,8 @@ public sealed class GraphedStep
     private bool StillValid()
     {
         if (_model.Training != _capturedTraining || !Autograd.IsGradEnabled) return false;
-        foreach (var (parameter, grad) in _capturedGrads)
-            if (!ReferenceEquals(parameter.Grad, grad) || (grad is not null && !grad.IsAlive)) return false;
+        foreach (var (parameter, grad, requiresGrad) in _capturedGrads)
+            if (!ReferenceEquals(parameter.Grad, grad) || parameter.RequiresGrad != requiresGrad || (grad is not null && !grad.IsAlive)) return false;
         var ps = _optimizer.AllParameters;
         if (ps.Count != _capturedStates.Length) return false;
         for (int i = 0; i < ps.Count; i++)
