@@ -8,12 +8,8 @@ namespace SharpGrad.Tests.IO;
 /// The safetensors format against files PyTorch wrote (<c>tools/make_safetensors_fixture.py</c>: every dtype, a scalar, an
 /// empty tensor, metadata), every dtype round-tripped, and random corruptions of real files.
 /// </summary>
-public class SafeTensorsSpecTests : IDisposable
+public class SafeTensorsSpecTests : TempDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sg-st-spec-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
     private static readonly Dictionary<string, SafeTensorsDType> StoredAs = new()
@@ -48,7 +44,7 @@ public class SafeTensorsSpecTests : IDisposable
     {
         // Save what PyTorch saved, each tensor in its stored dtype: the bytes of every tensor must come out the same.
         var (tensors, metadata) = SafeTensors.Load(Fixture("torch_tensors.safetensors"));
-        string path = Path.Combine(_dir, "sharpgrad_tensors.safetensors");
+        string path = Path.Combine(Dir, "sharpgrad_tensors.safetensors");
         SafeTensors.Save(path, tensors, metadata, StoredAs);
         var (again, _) = SafeTensors.Load(path);
         foreach (var (name, t) in tensors) Assert.Equal(t.ToArray<double>(), again[name].ToArray<double>());
@@ -70,7 +66,7 @@ public class SafeTensorsSpecTests : IDisposable
     public void Float32StoredAsHalfOrBFloat16RoundsToNearestEven()
     {
         float[] values = [1f, 1.00048828125f, 1.0009765625f, 65520f, -3.3e-8f, float.NaN, float.PositiveInfinity, 1.00390625f, 1.01171875f];
-        string path = Path.Combine(_dir, "h.safetensors");
+        string path = Path.Combine(Dir, "h.safetensors");
         SafeTensors.Save(path, [new("h", Tensor.FromArray(values)), new("b", Tensor.FromArray(values))], dtypes: new Dictionary<string, SafeTensorsDType>
         {
             ["h"] = SafeTensorsDType.F16,
@@ -90,7 +86,7 @@ public class SafeTensorsSpecTests : IDisposable
     [Fact]
     public void IntegersOutsideTheStoredRangeAndFloatsAsIntegersAreRefused()
     {
-        string path = Path.Combine(_dir, "i.safetensors");
+        string path = Path.Combine(Dir, "i.safetensors");
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => SafeTensors.Save(path, [new("x", Tensor.FromArray(new long[] { 1, 300 }))],
             dtypes: new Dictionary<string, SafeTensorsDType> { ["x"] = SafeTensorsDType.U8 }));
         Assert.Contains("outside the range of U8", e.Message);
@@ -103,7 +99,7 @@ public class SafeTensorsSpecTests : IDisposable
     public void RandomCorruptionsGiveTypedErrorsNeverACrash()
     {
         // real files: PyTorch's fixture and a SharpGrad model's state dict
-        string model = Path.Combine(_dir, "model.safetensors");
+        string model = Path.Combine(Dir, "model.safetensors");
         var net = new SharpGrad.NN.Sequential(new SharpGrad.NN.Linear(5, 7), new SharpGrad.NN.ReLU(), new SharpGrad.NN.Linear(7, 2));
         SafeTensors.Save(model, net.StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
         var rng = new Random(1234);
@@ -135,7 +131,7 @@ public class SafeTensorsSpecTests : IDisposable
     {
         var trained = new SharpGrad.NN.Sequential(new SharpGrad.NN.Linear(4, 8), new SharpGrad.NN.BatchNorm1d(8), new SharpGrad.NN.ReLU(), new SharpGrad.NN.Linear(8, 2));
         var copy = new SharpGrad.NN.Sequential(new SharpGrad.NN.Linear(4, 8), new SharpGrad.NN.BatchNorm1d(8), new SharpGrad.NN.ReLU(), new SharpGrad.NN.Linear(8, 2));
-        string model = Path.Combine(_dir, "model.safetensors"), half = Path.Combine(_dir, "model-half.safetensors");
+        string model = Path.Combine(Dir, "model.safetensors"), half = Path.Combine(Dir, "model-half.safetensors");
         SafeTensors.Save(model, trained.StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
         var (tensors, metadata) = SafeTensors.Load(model);
         copy.LoadStateDict(tensors);

@@ -5,12 +5,8 @@ using SharpGrad.Training;
 namespace SharpGrad.Tests.NN;
 
 /// <summary>Freezing by name pattern, frozen BatchNorm, parameter groups, head replacement, gradual unfreezing and LoRA.</summary>
-public class FineTuningTests : IDisposable
+public class FineTuningTests : TempDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sg-ft-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static Sequential Net(ulong seed = 1)
     {
         var g = new Generator(seed);
@@ -165,7 +161,7 @@ public class FineTuningTests : IDisposable
             foreach (var (_, a) in LoRA.Adapters(gpt)) a.B.Weight.CopyFrom(Tensor.Randn(a.B.Weight.ShapeArray, new Generator(8)));
         var tokens = Tensor.RandInt(0, 11, [2, 8], new Generator(2));
         float[] expected = gpt.Forward(tokens).ToArray<float>();
-        string path = Path.Combine(_dir, "adapters.safetensors");
+        string path = Path.Combine(Dir, "adapters.safetensors");
         LoRA.SaveAdapters(gpt, path);
         var (saved, metadata) = SharpGrad.IO.SafeTensors.Load(path);
         Assert.Equal(4, saved.Count);                                // A and B of two layers, nothing else
@@ -207,7 +203,7 @@ public class FineTuningTests : IDisposable
         Assert.Equal(8, adapted.Count);
         Assert.Equal(49_152, gpt.ParameterCount(trainableOnly: true));
         Assert.Equal(3_274_752, gpt.ParameterCount());
-        string path = Path.Combine(_dir, "adapters.safetensors");
+        string path = Path.Combine(Dir, "adapters.safetensors");
         LoRA.SaveAdapters(gpt, path);
         LoRA.Merge(gpt);
         Assert.True(File.Exists(path));

@@ -7,12 +7,8 @@ using SharpGrad.Training;
 namespace SharpGrad.Tests.Training;
 
 /// <summary>Training checkpoints: a run stopped after some epochs and resumed from its checkpoint gives the uninterrupted run's numbers.</summary>
-public class CheckpointResumeTests : IDisposable
+public class CheckpointResumeTests : TempDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sg-ckpt-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static readonly TensorDataset Data = MakeData();
 
     private static TensorDataset MakeData()
@@ -50,7 +46,7 @@ public class CheckpointResumeTests : IDisposable
         var (straight, callbacks) = Setup(dropout);
         straight.Fit(Data, epochs: 6, batchSize: 32, callbacks: callbacks, seed: 5);
 
-        string checkpoint = Path.Combine(_dir, "checkpoint.safetensors");
+        string checkpoint = Path.Combine(Dir, "checkpoint.safetensors");
         var (first, firstCallbacks) = Setup(dropout);
         first.CheckpointPath = checkpoint;
         first.Fit(Data, epochs: 6, batchSize: 32, callbacks: [.. firstCallbacks, new StopAfterEpoch(2)], seed: 5); // "interrupted" after epoch 2
@@ -71,18 +67,25 @@ public class CheckpointResumeTests : IDisposable
         foreach (var (name, t) in resumed.Model.StateDict()) Assert.Equal(a[name].ToArray<float>(), t.ToArray<float>());
     }
 
+    /// <summary>The checkpoint of one epoch of the dropout model, and its trainer.</summary>
+    private (string Path, Trainer Trainer) OneEpochCheckpoint()
+    {
+        var (trainer, callbacks) = Setup(dropout: true);
+        string path = Path.Combine(Dir, "c.safetensors");
+        trainer.CheckpointPath = path;
+        trainer.Fit(Data, epochs: 1, batchSize: 64, callbacks: callbacks);
+        return (path, trainer);
+    }
+
     [Fact]
     public void CheckpointsOfAnotherModelOrDamagedFilesGiveTypedErrors()
     {
-        var (trainer, callbacks) = Setup(dropout: true);
-        string checkpoint = Path.Combine(_dir, "c.safetensors");
-        trainer.CheckpointPath = checkpoint;
-        trainer.Fit(Data, epochs: 1, batchSize: 64, callbacks: callbacks);
+        var (checkpoint, trainer) = OneEpochCheckpoint();
 
         var (other, _) = Setup(dropout: false); // other layer sizes and no dropout generator
         Assert.Throws<CheckpointFormatException>(() => other.LoadCheckpoint(checkpoint));
 
-        string plain = Path.Combine(_dir, "plain.safetensors");
+        string plain = Path.Combine(Dir, "plain.safetensors");
         SafeTensors.Save(plain, trainer.Model.StateDict());
         Assert.Contains("no \"format\"", Assert.Throws<CheckpointFormatException>(() => Setup(true).Trainer.LoadCheckpoint(plain)).Message);
 
@@ -94,7 +97,7 @@ public class CheckpointResumeTests : IDisposable
     [Fact]
     public void TheResumeSnippetOfDocsTrainingRuns()
     {
-        string path = Path.Combine(_dir, "runs", "x", "checkpoint.safetensors");
+        string path = Path.Combine(Dir, "runs", "x", "checkpoint.safetensors");
         var train = Data;
         var earlier = Setup(dropout: false).Trainer;
         earlier.CheckpointPath = path;
@@ -115,10 +118,7 @@ public class CheckpointResumeTests : IDisposable
     [Fact]
     public void RandomlyCorruptedCheckpointsGiveTypedErrorsNeverACrash()
     {
-        var (trainer, callbacks) = Setup(dropout: true);
-        string path = Path.Combine(_dir, "c.safetensors");
-        trainer.CheckpointPath = path;
-        trainer.Fit(Data, epochs: 1, batchSize: 64, callbacks: callbacks);
+        var (path, _) = OneEpochCheckpoint();
         byte[] original = File.ReadAllBytes(path);
         var rng = new Random(99);
         int loaded = 0, rejected = 0;
@@ -127,7 +127,7 @@ public class CheckpointResumeTests : IDisposable
             byte[] bytes = (byte[])original.Clone();
             if (rng.Next(3) == 0) bytes = bytes.AsSpan(0, rng.Next(bytes.Length)).ToArray();
             else for (int k = rng.Next(1, 4); k > 0; k--) bytes[rng.Next(bytes.Length)] ^= (byte)(1 << rng.Next(8));
-            string damaged = Path.Combine(_dir, "damaged.safetensors");
+            string damaged = Path.Combine(Dir, "damaged.safetensors");
             File.WriteAllBytes(damaged, bytes);
             try
             {
