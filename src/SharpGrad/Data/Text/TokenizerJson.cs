@@ -55,15 +55,16 @@ public static class TokenizerJson
             }
 
             string type = t.GetString()!;
-            if (!Readers.TryGetValue(type, out var reader) && type == "gpt2" && TryRegisterGpt2())
+            string? textType = type switch { "gpt2" => "Gpt2Tokenizer", "wordpiece" => "WordPieceTokenizer", _ => null };
+            if (!Readers.TryGetValue(type, out var reader) && textType is not null && TryRegisterTextTokenizer(textType))
             {
                 Readers.TryGetValue(type, out reader);
             }
 
             if (reader is null)
             {
-                string hint = type == "gpt2"
-                    ? " Reference the SharpGrad.Text project and call SharpGrad.Text.Gpt2Tokenizer.Register() first."
+                string hint = textType is not null
+                    ? $" Reference the SharpGrad.Text project and call SharpGrad.Text.{textType}.Register() first."
                     : string.Empty;
                 throw new FormatException(
                     $"Unknown tokenizer type \"{type}\"; registered: {string.Join(", ", Readers.Keys.Order(StringComparer.Ordinal))}.{hint}");
@@ -73,13 +74,14 @@ public static class TokenizerJson
         }
     }
 
-    private static bool TryRegisterGpt2()
+    /// <summary>Registers a tokenizer of the SharpGrad.Text assembly (GPT-2 BPE, WordPiece) when that assembly is present.</summary>
+    private static bool TryRegisterTextTokenizer(string typeName)
     {
         try
         {
-            Type? gpt2 = Type.GetType("SharpGrad.Text.Gpt2Tokenizer, SharpGrad.Text", throwOnError: false);
-            gpt2?.GetMethod("Register", Type.EmptyTypes)?.Invoke(null, null);
-            return gpt2 is not null;
+            Type? tokenizer = Type.GetType($"SharpGrad.Text.{typeName}, SharpGrad.Text", throwOnError: false);
+            tokenizer?.GetMethod("Register", Type.EmptyTypes)?.Invoke(null, null);
+            return tokenizer is not null;
         }
         catch (Exception e) when (e is IOException or BadImageFormatException or System.Reflection.TargetInvocationException)
         {
