@@ -54,6 +54,7 @@ public sealed class Linear : Module
         if (Adapter is not null) throw new InvalidOperationException("LoRA: this Linear layer already has an adapter.");
         RegisterModule("lora_A", adapter.A);
         RegisterModule("lora_B", adapter.B);
+        if (adapter.DropoutLayer is { } dropout) RegisterModule("lora_dropout", dropout); // its generator is then part of training checkpoints
         Adapter = adapter;
     }
 

@@ -11,6 +11,9 @@ public sealed class LoRAAdapter
 {
     private readonly Dropout? _dropout;
 
+    /// <summary>The adapter's dropout layer (null without dropout): its layer's child <c>lora_dropout</c>, as in PEFT.</summary>
+    internal Dropout? DropoutLayer => _dropout;
+
     internal LoRAAdapter(int inFeatures, int outFeatures, int rank, double alpha, double dropout, Generator? generator)
     {
         Rank = rank;

@@ -68,6 +68,30 @@ public partial class Tensor
         return dx;
     }
 
+    /// <summary>The error function erf(x) = (2/√π)∫₀ˣ e^(−t²) dt, elementwise (<c>torch.erf</c>); d/dx = (2/√π)·e^(−x²).</summary>
+    public Tensor Erf()
+    {
+        RequireFloating("Erf");
+        Tensor x = this, xc = ContiguousRaw();
+        var y = new Tensor(Storage.AllocateUninitialized(DType, Numel), (int[])_shape.Clone());
+        Launch.Run((xc, y), static s =>
+        {
+            if (s.xc.DType == DType.Float32)
+            {
+                ReadOnlySpan<float> src = s.xc.Span<float>();
+                Span<float> dst = s.y.Span<float>();
+                for (int i = 0; i < src.Length; i++) dst[i] = (float)SpecialFunctions.Erf(src[i]);
+            }
+            else
+            {
+                ReadOnlySpan<double> src = s.xc.Span<double>();
+                Span<double> dst = s.y.Span<double>();
+                for (int i = 0; i < src.Length; i++) dst[i] = SpecialFunctions.Erf(src[i]);
+            }
+        });
+        return y.Record("ErfBackward", [x], g => [g.Mul(xc.Mul(xc).Neg().Exp().MulScalar(2 / Math.Sqrt(Math.PI)))], xc);
+    }
+
     /// <summary>
     /// Gaussian error linear unit. <paramref name="approximate"/> "none" (default): x·Φ(x) with the exact normal CDF;
     /// "tanh": ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as in <c>torch.nn.functional.gelu</c>.

@@ -30,7 +30,16 @@ public class RegistrationAuditTests
         new GptBlock(new GptOptions(11, 8, 1, 2, 8)), new CausalSelfAttention(8, 2), new GptMlp(8, 32),
         new RecurrentLanguageModel(new RecurrentLanguageModelOptions(7, 4, 5, Layers: 2, Dropout: 0.1)),
         new RecurrentLanguageModel(new RecurrentLanguageModelOptions(7, 4, 5, Cell: RecurrentCellKind.Gru)),
+        new SharpGrad.Onnx.OnnxModule(SharpGrad.Onnx.OnnxExport.ToGraph(new Sequential(new Linear(3, 2), new BatchNorm1d(2)), 3)),
+        WithLoRA(),
     ];
+
+    private static Module WithLoRA()
+    {
+        var model = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+        LoRA.Apply(model, rank: 2, dropout: 0.1);
+        return model;
+    }
 
     [Fact]
     public void EveryModuleTypeIsAudited()
