@@ -4,7 +4,8 @@ namespace SharpGrad.Onnx;
 
 /// <summary>
 /// An ONNX model imported as a trainable SharpGrad module: its floating-point initializers are <see cref="Parameter"/>s
-/// (state-dict names are the ONNX names with '.' replaced by '_'), and <see cref="Run"/> evaluates the graph node by node
+/// (state-dict names are the ONNX names with '.' replaced by '_'; BatchNormalization's running statistics and integer
+/// initializers are buffers), and <see cref="Run"/> evaluates the graph node by node
 /// through SharpGrad's ops, so gradients reach every initializer and the model fine-tunes like any other module
 /// (<see cref="Module.Freeze"/> part of it, replace what follows it). Integer tensors (shapes, indices) are evaluated as
 /// constants on the way. Ops: Add, Sub, Mul, Div, Pow, Sqrt, Erf, Exp, Neg, Relu, LeakyRelu, Sigmoid, Tanh, Softmax,
@@ -33,10 +34,14 @@ public sealed class OnnxModule : Module
             .Select(n => n.Domain.Length > 0 ? $"{n.Domain}.{n.OpType}" : n.OpType).Distinct().ToList();
         if (unsupported.Count > 0)
             throw new OnnxFormatException($"ONNX: the model uses op(s) SharpGrad cannot import: {string.Join(", ", unsupported)}.");
+        // BatchNormalization's running mean and variance are statistics, not weights: buffers, as in BatchNorm layers
+        var statistics = graph.Nodes.Where(n => n.OpType == "BatchNormalization").SelectMany(n => n.Inputs.Skip(3).Take(2)).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, t) in graph.Initializers)
         {
             string key = SafeName(name);
-            _initializers[name] = t.DType.IsFloatingPoint() ? RegisterParameter(key, new Parameter(t.To(DType.Float32))) : RegisterBuffer(key, t);
+            _initializers[name] = t.DType.IsFloatingPoint() && !statistics.Contains(name)
+                ? RegisterParameter(key, new Parameter(t.To(DType.Float32)))
+                : RegisterBuffer(key, t.DType.IsFloatingPoint() ? t.To(DType.Float32) : t);
         }
         var known = new HashSet<string>(graph.Initializers.Keys.Concat(graph.Inputs.Select(i => i.Name)), StringComparer.Ordinal) { "" };
         foreach (var node in graph.Nodes)

@@ -1,0 +1,62 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SharpGrad.Onnx;
+
+namespace SharpGrad.Onnx.Tests;
+
+/// <summary>
+/// Real pretrained models imported and checked against ONNX Runtime: ResNet-18's ImageNet features (the NuGet package
+/// Microsoft.ML.DnnImageFeaturizer.ResNet18, exported from CNTK at opset 8: 22 convolutions, some with asymmetric padding,
+/// batch normalisation, residual adds, max and average pooling).
+/// </summary>
+public class PretrainedImportTests
+{
+    private static readonly string ResNetPath = Path.Combine(AppContext.BaseDirectory, "models", "ResNet18.onnx");
+
+    /// <summary>Images with structure (edges, gradients, blobs) in the range of the model's mean-subtracted BGR input.</summary>
+    private static Tensor Images(int count)
+    {
+        var data = new float[count * 3 * 224 * 224];
+        var g = new Generator(42);
+        for (int n = 0; n < count; n++)
+        {
+            double cx = 60 + 100 * g.NextDouble(), cy = 60 + 100 * g.NextDouble(), r = 20 + 40 * g.NextDouble();
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < 224; y++)
+                    for (int x = 0; x < 224; x++)
+                    {
+                        double v = 40 * Math.Sin((x + 13 * c) / (9.0 + n)) + 0.3 * (y - 112) + ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r ? 60 - 30 * c : -20);
+                        data[((n * 3 + c) * 224 + y) * 224 + x] = (float)v;
+                    }
+        }
+        return Tensor.FromArray(data, count, 3, 224, 224);
+    }
+
+    [Fact]
+    public void ResNet18FeaturesMatchOnnxRuntime()
+    {
+        var graph = OnnxGraph.Load(ResNetPath);
+        var model = new OnnxModule(graph);
+        model.Eval();
+        string input = model.FeedInputs.Single().Name;
+        Console.WriteLine($"ResNet-18 import: {model.ParameterCount():N0} parameters, {model.NamedBuffers().Count():N0} buffers");
+        // every convolution weight and BatchNorm scale/shift is a parameter; BatchNorm's running statistics are buffers
+        long weights = graph.Nodes.Where(n => n.OpType is "Conv" or "BatchNormalization")
+            .SelectMany(n => n.OpType == "Conv" ? n.Inputs.Skip(1) : n.Inputs.Skip(1).Take(2)).Distinct().Sum(name => (long)graph.Initializers[name].Numel);
+        Assert.Equal(weights, model.ParameterCount());
+
+        var x = Images(2);
+        using var session = new InferenceSession(ResNetPath);
+        for (int n = 0; n < 2; n++)
+        {
+            Tensor one = x.Narrow(0, n, 1).Contiguous();
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(input, new DenseTensor<float>(one.ToArray<float>(), one.ShapeArray))]);
+            float[] expected = results.First().AsTensor<float>().ToArray();
+            float[] actual = model.Forward(one).ToArray<float>();
+            Assert.Equal(512, actual.Length);
+            double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+            Console.WriteLine($"ResNet-18 image {n}: max |difference| {worst:E2}, features up to {expected.Max(Math.Abs):F2}");
+            Assert.True(worst <= 1e-4, $"image {n}: max |difference| {worst} (features up to {expected.Max(Math.Abs)})");
+        }
+    }
+}
