@@ -33,6 +33,36 @@ public class PretrainedImportTests
     }
 
     [Fact]
+    public void TheOnnxSnippetOfDocsFineTuningRuns()
+    {
+        var resnet = OnnxModule.Load(ResNetPath);
+        resnet.Freeze();
+        var net = new NN.Sequential(resnet, new NN.Flatten(), new NN.Linear(512, 10));
+        Tensor images = Images(2);
+        Tensor features = resnet.Forward(images);
+        Assert.Equal([2, 512, 1, 1], features.ShapeArray);
+        Assert.Equal(512 * 10 + 10, net.ParameterCount(trainableOnly: true));
+
+        // one training step of the head: only its parameters get gradients
+        Tensor loss = NN.Losses.CrossEntropy(net.Forward(images), Tensor.FromArray(new long[] { 3, 7 }));
+        loss.Backward();
+        Assert.All(resnet.Parameters(), p => Assert.Null(p.Grad));
+        Assert.NotNull(((NN.Linear)net[2]).Weight.Grad);
+
+        var model = new NN.Sequential(new NN.Linear(784, 16), new NN.ReLU(), new NN.Linear(16, 10));
+        string path = Path.Combine(Path.GetTempPath(), $"sharpgrad-doc-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            OnnxExport.Save(model, path, 784);
+            Assert.Equal(model.ParameterCount(), OnnxModule.Load(path).ParameterCount());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ResNet18FeaturesMatchOnnxRuntime()
     {
         var graph = OnnxGraph.Load(ResNetPath);

@@ -46,10 +46,10 @@ public class FineTuningTests : TempDirectoryTest
         var x = Tensor.Randn([16, 4], new Generator(5)).MulScalar(3).AddScalar(2);
         bn.Train();
         bn.Forward(x);                                               // moves the running statistics
-        Tensor mean = bn.RunningMean.Clone(), var_ = bn.RunningVar!.Clone();
+        Tensor mean = bn.RunningMean!.Clone(), var_ = bn.RunningVar!.Clone();
         bn.Freeze();
         Tensor frozen = bn.Forward(x);
-        Assert.Equal(mean.ToArray<float>(), bn.RunningMean.ToArray<float>());   // not updated
+        Assert.Equal(mean.ToArray<float>(), bn.RunningMean!.ToArray<float>());  // not updated
         bn.Eval();
         Assert.Equal(bn.Forward(x).ToArray<float>(), frozen.ToArray<float>());  // the evaluation-mode result
         bn.Train();
