@@ -69,6 +69,24 @@ public class OnnxRuntimeOracleTests
         AssertClose(model.Forward(x).ToArray<float>(), RunOrt(onnx, "input", x));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnExportedGptRunsInOnnxRuntimeWithSharpGradsLogits(bool tiedHead)
+    {
+        var gpt = new Gpt(new GptOptions(VocabSize: 13, ContextLength: 10, Layers: 2, Heads: 2, Width: 16, TiedHead: tiedHead), new Generator(12));
+        gpt.Eval();
+        var ids = Tensor.RandInt(0, 13, [3, 7], new Generator(13));
+        byte[] onnx = OnnxExport.ToGraph(gpt, 7).ToBytes();
+        float[] expected = gpt.Forward(ids).ToArray<float>();
+        using var session = new InferenceSession(onnx);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids.ToArray<long>(), ids.ShapeArray))]);
+        AssertClose(expected, results.First().AsTensor<float>().ToArray());
+        // and it reads back as a module with the same logits
+        var imported = new OnnxModule(OnnxGraph.Parse(onnx));
+        AssertClose(expected, imported.Run(new Dictionary<string, Tensor> { ["input_ids"] = ids }).Values.Single().ToArray<float>());
+    }
+
     [Fact]
     public void AnImportedModelComputesWhatOnnxRuntimeComputesAndTrains()
     {

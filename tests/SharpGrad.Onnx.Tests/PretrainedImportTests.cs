@@ -63,6 +63,20 @@ public class PretrainedImportTests
     }
 
     [Fact]
+    public void ResNetPreprocessingMatchesOnnxRuntime()
+    {
+        // RGB → BGR (Split, Concat) and the mean image subtracted (Sub)
+        string path = Path.Combine(AppContext.BaseDirectory, "models", "ResNetPreprocess.onnx");
+        var model = OnnxModule.Load(path);
+        Tensor x = Images(1).AddScalar(128);
+        using var session = new InferenceSession(path);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(model.FeedInputs.Single().Name, new DenseTensor<float>(x.ToArray<float>(), x.ShapeArray))]);
+        float[] expected = results.First().AsTensor<float>().ToArray(), actual = model.Forward(x).ToArray<float>();
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.True(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4);
+    }
+
+    [Fact]
     public void ResNet18FeaturesMatchOnnxRuntime()
     {
         var graph = OnnxGraph.Load(ResNetPath);

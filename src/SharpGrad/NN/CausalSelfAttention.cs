@@ -12,6 +12,9 @@ public sealed class CausalSelfAttention : Module, IUsesGenerator
 
     Generator? IUsesGenerator.RunGenerator => _generator;
 
+    /// <summary>Number of heads.</summary>
+    public int Heads => _heads;
+
     /// <summary>Query/key/value projection C → 3C.</summary>
     public Linear CAttn { get; }
 

@@ -7,7 +7,8 @@ namespace SharpGrad.Onnx;
 /// statistics): a <see cref="Sequential"/> (nested ones too) of <see cref="Linear"/>, <see cref="Conv2d"/>,
 /// <see cref="MaxPool2d"/>, <see cref="AvgPool2d"/>, <see cref="Flatten"/>, <see cref="BatchNorm1d"/>, <see cref="BatchNorm2d"/>,
 /// <see cref="LayerNorm"/>, <see cref="ReLU"/>, <see cref="LeakyReLU"/>, <see cref="Sigmoid"/>, <see cref="Tanh"/>,
-/// <see cref="GELU"/>, <see cref="Softmax"/> and <see cref="Dropout"/>. Parameters become initializers under their
+/// <see cref="GELU"/>, <see cref="Softmax"/> and <see cref="Dropout"/>, and the GPT (<see cref="Gpt"/>, for a fixed sequence
+/// length: token ids in, logits out, causal attention written out with MatMul, a constant mask and Softmax). Parameters become initializers under their
 /// state-dict names, so the exported file runs in ONNX Runtime and reads back with <see cref="OnnxGraph.Load"/>.
 /// </summary>
 public static class OnnxExport
@@ -24,6 +25,15 @@ public static class OnnxExport
         var graph = new OnnxGraph { ProducerName = "SharpGrad", GraphName = model.GetType().Name };
         graph.Opsets[""] = 17;
         var b = new Builder(graph, model);
+        if (model is Gpt gpt)
+        {
+            // token ids (batch, T) for a fixed T (sampleShape[0]); logits (batch, T, vocab)
+            if (sampleShape.Length != 1 || sampleShape[0] < 1 || sampleShape[0] > gpt.Options.ContextLength)
+                throw new ArgumentException($"OnnxExport: a GPT is exported for a sequence length T in [1, {gpt.Options.ContextLength}] (sampleShape = [T]).", nameof(sampleShape));
+            graph.Inputs.Add(new OnnxValueInfo("input_ids", OnnxGraph.Int64, [null, sampleShape[0]]));
+            graph.Outputs.Add(new OnnxValueInfo(b.Gpt(gpt, "input_ids", sampleShape[0]), OnnxGraph.Float, null));
+            return graph;
+        }
         graph.Inputs.Add(new OnnxValueInfo("input", OnnxGraph.Float, [null, .. sampleShape.Select(d => (long?)d)]));
         string output = b.Emit(model, "", "input");
         graph.Outputs.Add(new OnnxValueInfo(output, OnnxGraph.Float, null));
@@ -104,6 +114,53 @@ public static class OnnxExport
             string[] inputs = c.Bias is null ? [x, Init(c.Weight)] : [x, Init(c.Weight), Init(c.Bias)];
             return Node("Conv", inputs, Ints("kernel_shape", c.KernelSize.Height, c.KernelSize.Width), Ints("strides", c.Stride.Height, c.Stride.Width),
                 Ints("pads", top, left, bottom, right), Ints("dilations", c.Dilation.Height, c.Dilation.Width), Int("group", c.Groups));
+        }
+
+        /// <summary>A linear layer on a tensor of any rank: x·Wᵀ (+ b) as MatMul with the transposed weight, then Add.</summary>
+        private string LinearNd(Linear l, string x)
+        {
+            string y = Node("MatMul", [x, Node("Transpose", [Init(l.Weight)], Ints("perm", 1, 0))]);
+            return l.Bias is null ? y : Node("Add", [y, Init(l.Bias)]);
+        }
+
+        private string LayerNormNode(LayerNorm ln, string x) =>
+            Node("LayerNormalization", [x, Init(ln.Weight ?? (Tensor)Tensor.Ones([.. ln.NormalizedShape], DType.Float32)), .. ln.Bias is null ? Array.Empty<string>() : [Init(ln.Bias)]],
+                Int("axis", -1), Float("epsilon", (float)ln.Eps));
+
+        public string Gpt(Gpt gpt, string ids, int t)
+        {
+            var o = gpt.Options;
+            int c = o.Width, hs = o.HeadSize;
+            string positions = Init(Tensor.Arange(t, DType.Int64), "position_ids");
+            string x = Node("Add", [Node("Gather", [Init(gpt.Wte.Weight), ids]), Node("Gather", [Init(gpt.Wpe.Weight), positions])]);
+            // additive causal mask: 0 on and below the diagonal, −∞ above
+            var mask = new float[t * t];
+            for (int i = 0; i < t; i++)
+                for (int j = i + 1; j < t; j++) mask[i * t + j] = float.NegativeInfinity;
+            string causal = Init(Tensor.FromArray(mask, t, t), "causal_mask");
+            string split = Init(Tensor.FromArray(new long[] { c, c, c }), "qkv_split");
+            string headShape = Init(Tensor.FromArray(new long[] { 0, 0, o.Heads, hs }), "head_shape");
+            string mergedShape = Init(Tensor.FromArray(new long[] { 0, 0, c }), "merged_shape");
+            string scale = Init(Tensor.Scalar(1 / Math.Sqrt(hs)), "attention_scale");
+            for (int i = 0; i < gpt.H.Count; i++)
+            {
+                var block = (GptBlock)gpt.H[i];
+                string qkv = LinearNd(block.Attn.CAttn, LayerNormNode(block.Ln1, x));
+                string splitOutput = Fresh();
+                string[] parts = [splitOutput + "_q", splitOutput + "_k", splitOutput + "_v"];
+                graph.Nodes.Add(new OnnxNode("Split", $"Split_{graph.Nodes.Count}", "", [qkv, split], parts, new Dictionary<string, OnnxAttribute> { ["axis"] = Int("axis", 2) }));
+                string q = Node("Transpose", [Node("Reshape", [parts[0], headShape])], Ints("perm", 0, 2, 1, 3));   // (B, NH, T, HS)
+                string k = Node("Transpose", [Node("Reshape", [parts[1], headShape])], Ints("perm", 0, 2, 3, 1));   // (B, NH, HS, T)
+                string v = Node("Transpose", [Node("Reshape", [parts[2], headShape])], Ints("perm", 0, 2, 1, 3));
+                string scores = Node("Add", [Node("Mul", [Node("MatMul", [q, k]), scale]), causal]);
+                string heads = Node("MatMul", [Node("Softmax", [scores], Int("axis", -1)), v]);                      // (B, NH, T, HS)
+                string y = Node("Reshape", [Node("Transpose", [heads], Ints("perm", 0, 2, 1, 3)), mergedShape]);     // (B, T, C)
+                x = Node("Add", [x, LinearNd(block.Attn.CProj, y)]);
+                string hidden = Emit(block.Mlp.Gelu, "", LinearNd(block.Mlp.CFc, LayerNormNode(block.Ln2, x)));
+                x = Node("Add", [x, LinearNd(block.Mlp.CProj, hidden)]);
+            }
+            x = LayerNormNode(gpt.LnF, x);
+            return gpt.LmHead is { } head ? LinearNd(head, x) : Node("MatMul", [x, Node("Transpose", [Init(gpt.Wte.Weight)], Ints("perm", 1, 0))]);
         }
 
         private string Gelu(string x, string approximate)

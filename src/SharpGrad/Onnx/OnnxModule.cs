@@ -10,7 +10,7 @@ namespace SharpGrad.Onnx;
 /// (<see cref="Module.Freeze"/> part of it, replace what follows it). Integer tensors (shapes, indices) are evaluated as
 /// constants on the way. Ops: Add, Sub, Mul, Div, Pow, Sqrt, Erf, Exp, Neg, Relu, LeakyRelu, Sigmoid, Tanh, Softmax,
 /// MatMul, Gemm, Conv, MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, LayerNormalization, Flatten, Reshape,
-/// Transpose, Unsqueeze, Squeeze, Concat, Gather, Shape, Cast, ReduceMean, Slice, Identity, Dropout, Constant; any other op is
+/// Transpose, Unsqueeze, Squeeze, Concat, Gather, Shape, Cast, ReduceMean, Slice, Split, Identity, Dropout, Constant; any other op is
 /// named in an <see cref="OnnxFormatException"/> when the model is loaded.
 /// </summary>
 public sealed class OnnxModule : Module
@@ -19,7 +19,7 @@ public sealed class OnnxModule : Module
     [
         "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Exp", "Neg", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Softmax", "MatMul", "Gemm",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "LayerNormalization", "Flatten", "Reshape", "Transpose",
-        "Unsqueeze", "Squeeze", "Concat", "Gather", "Shape", "Cast", "ReduceMean", "Slice", "Identity", "Dropout", "Constant",
+        "Unsqueeze", "Squeeze", "Concat", "Gather", "Shape", "Cast", "ReduceMean", "Slice", "Split", "Identity", "Dropout", "Constant",
     ];
 
     private readonly OnnxGraph _graph;
@@ -89,16 +89,16 @@ public sealed class OnnxModule : Module
         foreach (var node in _graph.Nodes)
         {
             Tensor?[] args = node.Inputs.Select(i => i.Length == 0 ? null : values[i]).ToArray();
-            Tensor result;
+            Tensor[] results;
             try
             {
-                result = OnnxOps.Apply(node, args, Training);
+                results = node.OpType == "Split" ? OnnxOps.Split(node, args) : [OnnxOps.Apply(node, args, Training)];
             }
             catch (Exception e) when (e is ShapeMismatchException or ArgumentException or DTypeMismatchException or NotSupportedException)
             {
                 throw new OnnxFormatException($"ONNX: node \"{node.Name}\" ({node.OpType}) failed: {e.Message}");
             }
-            values[node.Outputs[0]] = result;
+            for (int i = 0; i < node.Outputs.Length && i < results.Length; i++) values[node.Outputs[i]] = results[i];
         }
         return _graph.Outputs.ToDictionary(o => o.Name, o => values[o.Name]);
     }

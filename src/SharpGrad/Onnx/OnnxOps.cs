@@ -280,6 +280,20 @@ internal static class OnnxOps
         return picked.Reshape(outShape);
     }
 
+    /// <summary>Split into the node's outputs along <c>axis</c>: sizes from the <c>split</c> attribute or input, else equal parts.</summary>
+    public static Tensor[] Split(OnnxNode node, Tensor?[] a)
+    {
+        Tensor x = a[0] ?? throw new ArgumentException("input 0 is missing.");
+        int axis = (int)Int(node, "axis", 0);
+        if (axis < 0) axis += x.Rank;
+        long[] sizes = Ints(node, "split") ?? (a.Length > 1 && a[1] is { } s ? Longs(s) : null)
+            ?? Enumerable.Repeat((long)(x.Shape[axis] / node.Outputs.Length), node.Outputs.Length).ToArray();
+        if (sizes.Sum() != x.Shape[axis]) throw new ArgumentException($"split sizes {string.Join(", ", sizes)} do not add up to dimension {axis} of {Shape.Format(x.Shape)}.");
+        var parts = new Tensor[sizes.Length];
+        for (int i = 0, start = 0; i < sizes.Length; start += (int)sizes[i], i++) parts[i] = x.Narrow(axis, start, (int)sizes[i]);
+        return parts;
+    }
+
     /// <summary>Slice (opset 10 on): starts, ends, axes and steps as inputs; out-of-range bounds are clamped as the specification says.</summary>
     private static Tensor Slice(Tensor x, long[] starts, long[] ends, long[]? axes, long[]? steps)
     {
