@@ -143,9 +143,17 @@ internal static class OnnxOps
         return ((int)p[0], (int)p[1], (int)p[2], (int)p[3]);
     }
 
-    /// <summary>Symmetric padding goes to the op; an asymmetric remainder is padded explicitly (zeros, or −∞ for max pooling).</summary>
-    private static (Tensor X, Size2d Padding) Padded(Tensor x, (int Top, int Left, int Bottom, int Right) p, double value)
+    /// <summary>
+    /// Symmetric padding goes to the op; an asymmetric one too when padding both sides by the leading amount gives the same
+    /// windows (the same output size: the windows start at the same place and never reach the other side's extra rows — as
+    /// for ResNet's [3, 3, 2, 2] and [1, 1, 0, 0]); otherwise the remainder is padded explicitly (zeros, or −∞ for max pooling).
+    /// </summary>
+    private static (Tensor X, Size2d Padding) Padded(Tensor x, (int Top, int Left, int Bottom, int Right) p, double value, long[] kernel, long[] strides, long[] dilations)
     {
+        static long Out(int size, int before, int after, long k, long s, long d) => (size + before + after - (d * (k - 1) + 1)) / s + 1;
+        bool sameH = Out(x.Shape[2], p.Top, p.Top, kernel[0], strides[0], dilations[0]) == Out(x.Shape[2], p.Top, p.Bottom, kernel[0], strides[0], dilations[0]);
+        bool sameW = Out(x.Shape[3], p.Left, p.Left, kernel[1], strides[1], dilations[1]) == Out(x.Shape[3], p.Left, p.Right, kernel[1], strides[1], dilations[1]);
+        if (sameH && sameW) return (x, new Size2d(p.Top, p.Left));
         int h = Math.Min(p.Top, p.Bottom), w = Math.Min(p.Left, p.Right);
         if (p.Top == p.Bottom && p.Left == p.Right) return (x, new Size2d(h, w));
         Tensor padded = PadSide(PadSide(x, 2, p.Top - h, p.Bottom - h, value), 3, p.Left - w, p.Right - w, value);
@@ -174,7 +182,7 @@ internal static class OnnxOps
         long[] kernel = Ints(node, "kernel_shape") ?? [w.Shape[2], w.Shape[3]];
         long[] strides = Ints(node, "strides") ?? [1, 1], dilations = Ints(node, "dilations") ?? [1, 1];
         if (kernel.Length != 2) throw new NotSupportedException("only 2-D convolutions are supported.");
-        var (input, padding) = Padded(x, Pads(node, x, kernel, strides, dilations), 0);
+        var (input, padding) = Padded(x, Pads(node, x, kernel, strides, dilations), 0, kernel, strides, dilations);
         return Functional.Conv2d(input, w, b, new Size2d((int)strides[0], (int)strides[1]), Padding2d.Explicit(padding.Height, padding.Width),
             new Size2d((int)dilations[0], (int)dilations[1]), (int)Int(node, "group", 1));
     }
@@ -189,7 +197,7 @@ internal static class OnnxOps
         bool countPad = Int(node, "count_include_pad", 0) != 0;
         if (!max && !countPad && pads != (pads.Top, pads.Left, pads.Top, pads.Left))
             throw new NotSupportedException("AveragePool with asymmetric padding that is not counted.");
-        var (input, padding) = Padded(x, pads, max ? double.NegativeInfinity : 0);
+        var (input, padding) = Padded(x, pads, max ? double.NegativeInfinity : 0, kernel, strides, dilations);
         var k = new Size2d((int)kernel[0], (int)kernel[1]);
         var s = new Size2d((int)strides[0], (int)strides[1]);
         return max
