@@ -5,6 +5,7 @@ using SharpGrad.Cli.Recipes;
 var root = new RootCommand("sharpgrad — train, check and benchmark neural networks built on SharpGrad. With no command, trains the default recipe (seed-mlp).")
 {
     TrainCommand.Create(),
+    FinetuneCommand.Create(),
     RecipesCommand.CreateList(),
     RecipesCommand.CreateSummary(),
     GradCheckCommand.Create(),

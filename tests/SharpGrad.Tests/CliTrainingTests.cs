@@ -219,3 +219,32 @@ public class CliReviewFixTests : IDisposable
         Assert.Contains("(None, 3)", RecipesCommand.Summary("mlp", new RecipeOptions { CsvPath = csv, Target = "2" }));
     }
 }
+
+/// <summary><c>sharpgrad finetune resnet18-fmnist</c> end to end on a tiny Fashion-MNIST written here (the real ResNet-18).</summary>
+public class FinetuneCommandTests : TempDirectoryTest
+{
+    [Fact]
+    public void TheResNetCaseRunsOnTinyDataAndReportsBothAccuracies()
+    {
+        var g = new Generator(3);
+        var pixels = new byte[24 * 784];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)g.NextInt64(0, 256);
+        foreach (var (prefix, n) in new[] { ("train", 24), ("t10k", 6) })
+        {
+            IdxWriter.Write(Path.Combine(Dir, $"{prefix}-images-idx3-ubyte.gz"), [n, 28, 28], pixels.AsSpan(0, n * 784), gzip: true);
+            IdxWriter.Write(Path.Combine(Dir, $"{prefix}-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray(), gzip: true);
+        }
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = FinetuneCommand.Run("resnet18-fmnist", trainSize: 12, testSize: 6, epochs: 2, seed: 0, Dir, modelPath: null, output, error);
+        Assert.True(code == 0, error.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
+        Assert.Equal(12, json.RootElement.GetProperty("train_images").GetDouble());
+        Assert.InRange(json.RootElement.GetProperty("pretrained_test_accuracy").GetDouble(), 0, 1);
+        Assert.InRange(json.RootElement.GetProperty("scratch_test_accuracy").GetDouble(), 0, 1);
+        Assert.Contains("features of 12 images", output.ToString());
+
+        Assert.Equal(1, FinetuneCommand.Run("bert-kjv", 12, 6, 2, 0, Dir, null, output, error));
+        Assert.Contains("resnet18-fmnist", error.ToString());
+    }
+}
