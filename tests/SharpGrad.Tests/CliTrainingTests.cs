@@ -172,14 +172,7 @@ public class CliReviewFixTests : IDisposable
     [Fact]
     public void FashionMnistRecipeRunsForOneEpochOnTinyData()
     {
-        var g = new Generator(1);
-        var pixels = new byte[8 * 784];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)g.NextInt64(0, 256);
-        foreach (var (prefix, n) in new[] { ("train", 8), ("t10k", 4) })
-        {
-            IdxWriter.Write(Path.Combine(_dir, $"{prefix}-images-idx3-ubyte.gz"), [n, 28, 28], pixels.AsSpan(0, n * 784), gzip: true);
-            IdxWriter.Write(Path.Combine(_dir, $"{prefix}-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray(), gzip: true);
-        }
+        TinyFashionMnist.Write(_dir, train: 8, test: 4, seed: 1);
         var output = new StringWriter();
         var error = new StringWriter();
         int code = TrainCommand.Run("fmnist-mlp", new RecipeOptions { DataDirectory = _dir, Epochs = 1, BatchSize = 4 }, Path.Combine(_dir, "out"), output, error, live: false);
@@ -226,14 +219,7 @@ public class FinetuneCommandTests : TempDirectoryTest
     [Fact]
     public void TheResNetCaseRunsOnTinyDataAndReportsBothAccuracies()
     {
-        var g = new Generator(3);
-        var pixels = new byte[24 * 784];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)g.NextInt64(0, 256);
-        foreach (var (prefix, n) in new[] { ("train", 24), ("t10k", 6) })
-        {
-            IdxWriter.Write(Path.Combine(Dir, $"{prefix}-images-idx3-ubyte.gz"), [n, 28, 28], pixels.AsSpan(0, n * 784), gzip: true);
-            IdxWriter.Write(Path.Combine(Dir, $"{prefix}-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray(), gzip: true);
-        }
+        TinyFashionMnist.Write(Dir, train: 24, test: 6, seed: 3);
         var output = new StringWriter();
         var error = new StringWriter();
         int code = FinetuneCommand.Run("resnet18-fmnist", trainSize: 12, testSize: 6, epochs: 2, seed: 0, Dir, modelPath: null, output, error);
@@ -246,5 +232,21 @@ public class FinetuneCommandTests : TempDirectoryTest
 
         Assert.Equal(1, FinetuneCommand.Run("bert-kjv", 12, 6, 2, 0, Dir, null, output, error));
         Assert.Contains("resnet18-fmnist", error.ToString());
+    }
+}
+
+/// <summary>A Fashion-MNIST folder of random images (labels 0, 1, …, 9, 0, …) in the IDX format, for end-to-end tests.</summary>
+internal static class TinyFashionMnist
+{
+    public static void Write(string directory, int train, int test, ulong seed)
+    {
+        var g = new Generator(seed);
+        var pixels = new byte[Math.Max(train, test) * 784];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)g.NextInt64(0, 256);
+        foreach (var (prefix, n) in new[] { ("train", train), ("t10k", test) })
+        {
+            IdxWriter.Write(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), [n, 28, 28], pixels.AsSpan(0, n * 784), gzip: true);
+            IdxWriter.Write(Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"), [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray(), gzip: true);
+        }
     }
 }
