@@ -50,7 +50,7 @@ public static class FinetuneCommand
         });
 
     /// <summary>A model file of the ResNet-18 package in the NuGet cache of the machine that built this program.</summary>
-    internal static string DefaultModelPath(string relative)
+    private static string DefaultModelPath(string relative)
     {
         string? root = typeof(FinetuneCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "ResNet18Package")?.Value;
         string path = Path.Combine(root ?? "", "tools", "DnnImageModels", relative);
@@ -125,7 +125,7 @@ public static class FinetuneCommand
     }
 
     /// <summary>ResNet-18 features (N, 512) of 28×28 grey images: resized to 224×224, grey to RGB on a 0–255 scale, the model's preprocessing (BGR, mean image), the network.</summary>
-    internal static Tensor Features(OnnxModule resnet, OnnxModule preprocess, Tensor images, TextWriter log, string what)
+    private static Tensor Features(OnnxModule resnet, OnnxModule preprocess, Tensor images, TextWriter log, string what)
     {
         const int batch = 32;
         int n = images.Shape[0];
