@@ -90,6 +90,20 @@ public static class KingJamesBible
     /// <exception cref="InvalidOperationException">The program failed.</exception>
     public static string FromBibleProgram()
     {
+        var sb = new StringBuilder(4_200_000);
+        foreach (string line in BibleProgramLines())
+        {
+            int space = line.IndexOf(' ');
+            sb.Append(space >= 0 ? line.AsSpan(space + 1) : line.AsSpan()).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The <c>bible</c> program's lines, each "reference text" (e.g. "Ge1:1 In the beginning …").</summary>
+    /// <exception cref="DatasetNotFoundException">The program is not installed.</exception>
+    /// <exception cref="InvalidOperationException">The program failed.</exception>
+    internal static List<string> BibleProgramLines()
+    {
         if (!File.Exists(BibleProgram))
         {
             var searched = Candidates().Append(BibleProgram).ToList();
@@ -111,18 +125,13 @@ public static class KingJamesBible
         foreach (string a in BibleArguments.Split(' ')) info.ArgumentList.Add(a);
         using Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {BibleProgram}.");
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        var sb = new StringBuilder(4_200_000);
+        var lines = new List<string>(31_102);
         string? line;
-        while ((line = process.StandardOutput.ReadLine()) is not null)
-        {
-            int space = line.IndexOf(' ');
-            sb.Append(space >= 0 ? line.AsSpan(space + 1) : line.AsSpan()).Append('\n');
-        }
-
+        while ((line = process.StandardOutput.ReadLine()) is not null) lines.Add(line);
         process.WaitForExit();
-        if (process.ExitCode != 0 || sb.Length == 0)
+        if (process.ExitCode != 0 || lines.Count == 0)
             throw new InvalidOperationException($"{BibleProgram} {BibleArguments} failed (exit code {process.ExitCode}): {stderr.Result}");
-        return sb.ToString();
+        return lines;
     }
 
     private static IEnumerable<string> Candidates()
