@@ -109,7 +109,7 @@ public sealed class Trainer
                     foreach (var cb in cbs) cb.OnBatchBegin(context);
                 }
                 Tensor output, loss;
-                if (CaptureSteps)
+                if (CaptureSteps && (_capturedSteps.Count < MaxCapturedShapes || _capturedSteps.Exists(c => c.Fits(batch))))
                 {
                     CapturedBatchStep captured = CapturedStepFor(batch);
                     Tensor[] outputs = captured.Run(batch);
@@ -172,8 +172,10 @@ public sealed class Trainer
     /// <summary>Why a training step ran eagerly instead of being replayed (null when every capture worked).</summary>
     public string? CaptureFallbackReason { get; private set; }
 
-    // One captured step per batch shape (a short last batch gets its own), each with static input and target tensors.
+    // One captured step per batch shape (a short last batch gets its own), each with static input and target tensors; a
+    // data set of many shapes runs its further shapes eagerly rather than keeping a graph (and its memory) for each.
     private readonly List<CapturedBatchStep> _capturedSteps = [];
+    private const int MaxCapturedShapes = 4;
 
     /// <summary>One training step, eagerly: forward, loss, backward into the zeroed gradients, optimizer update.</summary>
     private (Tensor Loss, Tensor Output) TrainStep(Tensor inputs, Tensor targets)
