@@ -111,6 +111,8 @@ public class PretrainedImportTests
 /// </summary>
 public class MiniLmImportTests
 {
+    internal static byte[] ModelBytes => Model.Value;
+
     private static readonly Lazy<byte[]> Model = new(() =>
     {
         string path = typeof(MiniLmImportTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
@@ -146,5 +148,50 @@ public class MiniLmImportTests
         double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
         Console.WriteLine($"MiniLM: {model.ParameterCount():N0} parameters; max |difference| {worst:E2}, hidden states up to {expected.Max(Math.Abs):F2}");
         Assert.True(worst <= 1e-4, $"max |difference| {worst}");
+    }
+}
+
+/// <summary>LoRA on an imported ONNX model: adapters on MiniLM's query and value projections, named after their biases.</summary>
+public class OnnxLoRATests
+{
+    [Fact]
+    public void LoRAAdaptsTheLinearLayersOfAnImportedMiniLm()
+    {
+        var model = new OnnxModule(OnnxGraph.Parse(MiniLmImportTests.ModelBytes));
+        Assert.Contains("encoder.layer.0.attention.self.query", model.LinearLayers.Keys);
+        var inputs = new Dictionary<string, Tensor>
+        {
+            ["input_ids"] = Tensor.FromArray(new long[] { 101, 1999, 1996, 2927, 2643, 2580, 102, 0 }).Reshape(1, 8),
+            ["attention_mask"] = Tensor.FromArray(new long[] { 1, 1, 1, 1, 1, 1, 1, 0 }).Reshape(1, 8),
+            ["token_type_ids"] = Tensor.Zeros([1, 8], DType.Int64),
+        };
+        model.Eval();
+        float[] before = model.Run(inputs)["last_hidden_state"].ToArray<float>();
+
+        long total = model.ParameterCount();
+        var adapted = NN.LoRA.Apply(model, rank: 8, alpha: 16, targets: ["query", "value"], generator: new Generator(1));
+        Assert.Equal(12, adapted.Count);                                        // 6 layers × (query, value)
+        Assert.Equal(12 * 8 * (384 + 384), model.ParameterCount(trainableOnly: true));
+        Assert.True(model.ParameterCount(trainableOnly: true) < 0.02 * total);
+        Assert.Equal(before, model.Run(inputs)["last_hidden_state"].ToArray<float>());   // B = 0: the same model
+
+        // a few steps of training move only the adapters, and change the output
+        model.Train();
+        var adam = new Optim.AdamW(model.Parameters(), lr: 1e-2);
+        Tensor target = Tensor.FromArray(before).Reshape(1, 8, 384).MulScalar(0.5);
+        for (int step = 0; step < 3; step++)
+        {
+            adam.ZeroGrad();
+            Tensor loss = model.Run(inputs)["last_hidden_state"].Sub(target).Pow(2).Mean();
+            loss.Backward();
+            adam.Step();
+        }
+        model.Eval();
+        float[] tuned = model.Run(inputs)["last_hidden_state"].ToArray<float>();
+        Assert.NotEqual(before, tuned);
+        NN.LoRA.Merge(model);                                                     // into the (in, out) weights
+        float[] merged = model.Run(inputs)["last_hidden_state"].ToArray<float>();
+        Assert.True(tuned.Zip(merged).Max(p => Math.Abs(p.First - p.Second)) < 1e-3);
+        Assert.Equal(24, NN.LoRA.AdapterStateDict(model).Count);                 // A and B of 12 layers
     }
 }

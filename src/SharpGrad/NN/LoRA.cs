@@ -80,18 +80,34 @@ public static class LoRA
         var layers = model.NamedModules()
             .Where(m => m.Module is Linear { Adapter: null } && (targets is null || targets.Any(t => Targets(t, m.Name))))
             .Select(m => (m.Name, Layer: (Linear)m.Module)).ToList();
-        if (layers.Count == 0)
+        // the linear layers of imported ONNX graphs (MatMul by a weight initializer), named as OnnxModule.LinearLayers says
+        var onnxLayers = model.NamedModules().Where(m => m.Module is Onnx.OnnxModule).SelectMany(m =>
+            ((Onnx.OnnxModule)m.Module).LinearLayers.Keys.Where(name => targets is null || targets.Any(t => Targets(t, name)))
+                .Select(name => (Path: m.Name.Length == 0 ? name : m.Name + "." + name, Module: (Onnx.OnnxModule)m.Module, Layer: name))).ToList();
+        if (layers.Count == 0 && onnxLayers.Count == 0)
             throw new ArgumentException($"LoRA: no linear layer matches {(targets is null ? "(any)" : string.Join(", ", targets.Select(t => $"\"{t}\"")))}; " +
-                $"the linear layers are {string.Join(", ", model.NamedModules().Where(m => m.Module is Linear).Select(m => m.Name).Take(12))}.", nameof(targets));
+                $"the linear layers are {string.Join(", ", model.NamedModules().Where(m => m.Module is Linear).Select(m => m.Name).Concat(model.NamedModules().Where(m => m.Module is Onnx.OnnxModule).SelectMany(m => ((Onnx.OnnxModule)m.Module).LinearLayers.Keys)).Take(12))}.", nameof(targets));
         if (freezeBase) model.Freeze();
+        var adapters = new List<LoRAAdapter>();
         foreach (var (_, layer) in layers)
         {
             var adapter = new LoRAAdapter(layer.InFeatures, layer.OutFeatures, rank, alpha, dropout, generator);
             layer.Attach(adapter);
+            adapters.Add(adapter);
+        }
+        foreach (var (_, module, name) in onnxLayers)
+        {
+            Tensor w = module.Weight(name); // (in, out): the graph computes x·W
+            var adapter = new LoRAAdapter(w.Shape[0], w.Shape[1], rank, alpha, dropout, generator);
+            module.Attach(name, adapter);
+            adapters.Add(adapter);
+        }
+        foreach (var adapter in adapters)
+        {
             adapter.A.Unfreeze();
             adapter.B.Unfreeze();
         }
-        return layers.Select(l => l.Name).ToList();
+        return [.. layers.Select(l => l.Name), .. onnxLayers.Select(l => l.Path)];
     }
 
     // As PEFT's target_modules: a target names the layer itself, as a pattern over its whole name ("*.qkv") or as the
@@ -101,7 +117,9 @@ public static class LoRA
 
     /// <summary>The adapters of a model with their layers' names.</summary>
     public static IEnumerable<(string Name, LoRAAdapter Adapter)> Adapters(Module model) =>
-        model.NamedModules().Where(m => m.Module is Linear { Adapter: not null }).Select(m => (m.Name, ((Linear)m.Module).Adapter!));
+        model.NamedModules().Where(m => m.Module is Linear { Adapter: not null }).Select(m => (m.Name, ((Linear)m.Module).Adapter!))
+            .Concat(model.NamedModules().Where(m => m.Module is Onnx.OnnxModule).SelectMany(m =>
+                ((Onnx.OnnxModule)m.Module).Adapters.Select(a => (m.Name.Length == 0 ? a.Layer : m.Name + "." + a.Layer, a.Adapter))));
 
     /// <summary>Folds every adapter into its layer's weight (W += (α/r)·B·A) so the model runs as plain linear layers.</summary>
     public static void Merge(Module model) => Fold(model, merge: true);
@@ -112,22 +130,31 @@ public static class LoRA
     private static void Fold(Module model, bool merge)
     {
         using var _ = Autograd.NoGrad();
-        foreach (var (name, adapter) in Adapters(model))
+        foreach (var layer in model.Modules().OfType<Linear>())
         {
-            if (adapter.Merged == merge) continue;
-            var layer = (Linear)model.NamedModules().First(m => m.Name == name).Module;
-            Tensor delta = adapter.B.Weight.Detach().MatMul(adapter.A.Weight.Detach()).MulScalar(merge ? adapter.Scale : -adapter.Scale);
-            layer.Weight.Detach().AddInPlace(delta);
+            if (layer.Adapter is not { } adapter || adapter.Merged == merge) continue;
+            layer.Weight.Detach().AddInPlace(Delta(adapter, merge));
             adapter.Merged = merge;
         }
+        foreach (var onnx in model.Modules().OfType<Onnx.OnnxModule>())
+            foreach (var (_, adapter, weight) in onnx.Adapters)
+            {
+                if (adapter.Merged == merge) continue;
+                weight.Detach().AddInPlace(Delta(adapter, merge).Transpose(0, 1)); // the graph's weight is (in, out)
+                adapter.Merged = merge;
+            }
     }
+
+    /// <summary>±(α/r)·B·A, shaped like a linear layer's weight (out, in).</summary>
+    private static Tensor Delta(LoRAAdapter adapter, bool merge) =>
+        adapter.B.Weight.Detach().MatMul(adapter.A.Weight.Detach()).MulScalar(merge ? adapter.Scale : -adapter.Scale);
 
     /// <summary>The adapters' weights alone, under the model's names (<c>….lora_A.weight</c>, <c>….lora_B.weight</c>, as PEFT saves them).</summary>
     public static OrderedDictionary<string, Tensor> AdapterStateDict(Module model)
     {
         var dict = new OrderedDictionary<string, Tensor>();
         foreach (var (name, t) in model.StateDict())
-            if (name.Contains(".lora_A.", StringComparison.Ordinal) || name.Contains(".lora_B.", StringComparison.Ordinal) || name.StartsWith("lora_", StringComparison.Ordinal))
+            if (name.Contains("lora_A.", StringComparison.Ordinal) || name.Contains("lora_B.", StringComparison.Ordinal))
                 dict[name] = t;
         return dict;
     }

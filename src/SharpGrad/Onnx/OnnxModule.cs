@@ -52,6 +52,51 @@ public sealed class OnnxModule : Module
         }
         foreach (var output in graph.Outputs)
             if (!known.Contains(output.Name)) throw new OnnxFormatException($"ONNX: the graph output \"{output.Name}\" is made by no node.");
+        LinearLayers = FindLinearLayers(graph);
+    }
+
+    /// <summary>
+    /// The graph's linear layers: MatMul nodes whose right operand is a 2-D weight initializer (in, out), by layer name. Exporters
+    /// often leave such weights unnamed ("927"); the name is then taken from the bias added next ("encoder.layer.0.attention.self.query.bias"
+    /// gives "encoder.layer.0.attention.self.query"), else the node's name — so LoRA can target them as PEFT does ("query", "value").
+    /// </summary>
+    public IReadOnlyDictionary<string, OnnxNode> LinearLayers { get; }
+
+    private static Dictionary<string, OnnxNode> FindLinearLayers(OnnxGraph graph)
+    {
+        var layers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
+        var consumers = graph.Nodes.SelectMany(n => n.Inputs.Select(i => (Input: i, Node: n))).ToLookup(p => p.Input, p => p.Node);
+        foreach (var node in graph.Nodes)
+        {
+            if (node.OpType != "MatMul" || node.Inputs.Length != 2 || !graph.Initializers.TryGetValue(node.Inputs[1], out var w) || w.Rank != 2) continue;
+            string? bias = consumers[node.Outputs[0]].Where(c => c.OpType == "Add").SelectMany(c => c.Inputs)
+                .FirstOrDefault(i => i.EndsWith(".bias", StringComparison.Ordinal) && graph.Initializers.ContainsKey(i));
+            string name = bias is not null ? bias[..^".bias".Length] : node.Name.Length > 0 ? node.Name : node.Inputs[1];
+            layers.TryAdd(name, node);
+        }
+        return layers;
+    }
+
+    // LoRA adapters on linear layers, by the MatMul node they change
+    private readonly Dictionary<OnnxNode, (string Layer, NN.LoRAAdapter Adapter)> _adapters = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The LoRA adapters attached to this graph's linear layers, by layer name.</summary>
+    internal IEnumerable<(string Layer, NN.LoRAAdapter Adapter, Tensor Weight)> Adapters =>
+        _adapters.Select(kv => (kv.Value.Layer, kv.Value.Adapter, _initializers[kv.Key.Inputs[1]]));
+
+    /// <summary>The weight (in, out) of linear layer <paramref name="layer"/>.</summary>
+    internal Tensor Weight(string layer) => _initializers[LinearLayers[layer].Inputs[1]];
+
+    /// <summary>Attaches an adapter to linear layer <paramref name="layer"/>; its matrices become children named after the layer.</summary>
+    internal void Attach(string layer, NN.LoRAAdapter adapter)
+    {
+        OnnxNode node = LinearLayers[layer];
+        if (_adapters.ContainsKey(node)) throw new InvalidOperationException($"LoRA: the layer \"{layer}\" already has an adapter.");
+        string key = SafeName(layer);
+        RegisterModule(key + "_lora_A", adapter.A);
+        RegisterModule(key + "_lora_B", adapter.B);
+        if (adapter.DropoutLayer is { } dropout) RegisterModule(key + "_lora_dropout", dropout);
+        _adapters[node] = (layer, adapter);
     }
 
     /// <summary>Reads an ONNX file into a trainable module.</summary>
@@ -93,6 +138,8 @@ public sealed class OnnxModule : Module
             try
             {
                 results = node.OpType == "Split" ? OnnxOps.Split(node, args) : [OnnxOps.Apply(node, args, Training)];
+                if (_adapters.TryGetValue(node, out var lora) && !lora.Adapter.Merged)
+                    results[0] = results[0].Add(lora.Adapter.Delta(args[0]!, Training)); // x·W + (α/r)·B·A·x
             }
             catch (Exception e) when (e is ShapeMismatchException or ArgumentException or DTypeMismatchException or NotSupportedException)
             {
