@@ -64,7 +64,8 @@ public sealed class LoRAAdapter
 public static class LoRA
 {
     /// <summary>
-    /// Attaches an adapter to every <see cref="Linear"/> layer whose name (as in <see cref="Module.NamedModules"/>) matches one
+    /// Attaches an adapter to every <see cref="Linear"/> layer — and every linear layer of an imported ONNX graph
+    /// (<see cref="Onnx.OnnxModule.LinearLayers"/>) — whose name (as in <see cref="Module.NamedModules"/>) matches one
     /// of <paramref name="targets"/> — a pattern over the whole name (<c>"*.c_attn"</c>; <c>*</c> any characters, <c>?</c> one)
     /// or the name's last part(s) (<c>"c_attn"</c>, <c>"attn.c_proj"</c>), as PEFT's <c>target_modules</c>; null: every linear layer — and with
     /// <paramref name="freezeBase"/> freezes every other parameter. Returns the names of the adapted layers.
@@ -77,16 +78,14 @@ public static class LoRA
         if (rank < 1) throw new ArgumentOutOfRangeException(nameof(rank), rank, "LoRA: the rank must be at least 1.");
         if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "LoRA: alpha must be positive.");
         if (dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "LoRA: dropout must be in [0, 1).");
-        var layers = model.NamedModules()
-            .Where(m => m.Module is Linear { Adapter: null } && (targets is null || targets.Any(t => Targets(t, m.Name))))
-            .Select(m => (m.Name, Layer: (Linear)m.Module)).ToList();
+        bool Wanted(string name) => targets is null || targets.Any(t => Targets(t, name));
+        var linear = LinearLayers(model);
+        var layers = linear.Where(l => l.Layer is not null && Wanted(l.Path)).Select(l => (Name: l.Path, Layer: l.Layer!)).ToList();
         // the linear layers of imported ONNX graphs (MatMul by a weight initializer), named as OnnxModule.LinearLayers says
-        var onnxLayers = model.NamedModules().Where(m => m.Module is Onnx.OnnxModule).SelectMany(m =>
-            ((Onnx.OnnxModule)m.Module).LinearLayers.Keys.Where(name => targets is null || targets.Any(t => Targets(t, name)))
-                .Select(name => (Path: m.Name.Length == 0 ? name : m.Name + "." + name, Module: (Onnx.OnnxModule)m.Module, Layer: name))).ToList();
+        var onnxLayers = linear.Where(l => l.Onnx is not null && Wanted(l.Path)).Select(l => (l.Path, Module: l.Onnx!, Layer: l.OnnxLayer!)).ToList();
         if (layers.Count == 0 && onnxLayers.Count == 0)
             throw new ArgumentException($"LoRA: no linear layer matches {(targets is null ? "(any)" : string.Join(", ", targets.Select(t => $"\"{t}\"")))}; " +
-                $"the linear layers are {string.Join(", ", model.NamedModules().Where(m => m.Module is Linear).Select(m => m.Name).Concat(model.NamedModules().Where(m => m.Module is Onnx.OnnxModule).SelectMany(m => ((Onnx.OnnxModule)m.Module).LinearLayers.Keys)).Take(12))}.", nameof(targets));
+                $"the linear layers are {string.Join(", ", linear.Select(l => l.Path).Take(12))}.", nameof(targets));
         if (freezeBase) model.Freeze();
         var adapters = new List<LoRAAdapter>();
         foreach (var (_, layer) in layers)
@@ -108,6 +107,22 @@ public static class LoRA
             adapter.B.Unfreeze();
         }
         return [.. layers.Select(l => l.Name), .. onnxLayers.Select(l => l.Path)];
+    }
+
+    /// <summary>
+    /// The model's adaptable linear layers by name: <see cref="Linear"/> modules without an adapter (and not an adapter's
+    /// own matrices), and the linear layers of imported ONNX graphs.
+    /// </summary>
+    private static List<(string Path, Linear? Layer, Onnx.OnnxModule? Onnx, string? OnnxLayer)> LinearLayers(Module model)
+    {
+        var found = new List<(string, Linear?, Onnx.OnnxModule?, string?)>();
+        foreach (var (path, m) in model.NamedModules())
+        {
+            if (m is Linear { Adapter: null } l && !path.Contains("lora_", StringComparison.Ordinal)) found.Add((path, l, null, null));
+            else if (m is Onnx.OnnxModule onnx)
+                foreach (string layer in onnx.LinearLayers.Keys) found.Add((path.Length == 0 ? layer : path + "." + layer, null, onnx, layer));
+        }
+        return found;
     }
 
     // As PEFT's target_modules: a target names the layer itself, as a pattern over its whole name ("*.qkv") or as the

@@ -28,11 +28,12 @@ public abstract partial class Module
     private Module SetTrainable(bool trainable, string[] patterns)
     {
         ArgumentNullException.ThrowIfNull(patterns);
-        int changed = 0;
-        foreach (var (name, p) in NamedParameters())
+        var selected = NamedParameters().Where(p => patterns.Length == 0 || patterns.Any(pattern => NameMatches(pattern, p.Name))).ToList();
+        if (patterns.Length > 0 && selected.Count == 0) // checked before anything changes
+            throw new ArgumentException($"{(trainable ? "Unfreeze" : "Freeze")}: no parameter name matches {string.Join(", ", patterns.Select(p => $"\"{p}\""))}; " +
+                $"names look like {string.Join(", ", NamedParameters().Take(4).Select(p => p.Name))}.", nameof(patterns));
+        foreach (var (_, p) in selected)
         {
-            if (patterns.Length > 0 && !patterns.Any(pattern => NameMatches(pattern, name))) continue;
-            changed++;
             if (!trainable) p.Grad = null;
             p.RequiresGrad = trainable;
         }
@@ -43,9 +44,6 @@ public abstract partial class Module
             if (own.Count == 0) { if (named) m.IsFrozen = !trainable; }
             else m.IsFrozen = own.All(p => !p.RequiresGrad);
         }
-        if (patterns.Length > 0 && changed == 0)
-            throw new ArgumentException($"{(trainable ? "Unfreeze" : "Freeze")}: no parameter name matches {string.Join(", ", patterns.Select(p => $"\"{p}\""))}; " +
-                $"names look like {string.Join(", ", NamedParameters().Take(4).Select(p => p.Name))}.", nameof(patterns));
         return this;
     }
 
