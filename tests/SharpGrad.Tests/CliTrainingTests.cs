@@ -233,6 +233,21 @@ public class FinetuneCommandTests : TempDirectoryTest
         Assert.Equal(1, FinetuneCommand.Run("bert-kjv", 12, 6, 2, 0, Dir, null, output, error));
         Assert.Contains("resnet18-fmnist", error.ToString());
     }
+
+    [Fact]
+    [Trait("Category", "Data")]
+    public void TheMiniLmCaseRunsOnAFewVerses()
+    {
+        if (!File.Exists(SharpGrad.Data.Text.KingJamesBible.BibleProgram)) return; // needs apt-get install -y bible-kjv
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = FinetuneCommand.RunText(trainSize: 32, testSize: 16, steps: 2, maxLength: 16, seed: 0, output, error);
+        Assert.True(code == 0, error.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
+        foreach (string key in new[] { "bow_logreg_accuracy", "scratch_transformer_accuracy", "frozen_head_accuracy", "lora_accuracy", "full_finetune_accuracy" })
+            Assert.InRange(json.RootElement.GetProperty(key).GetDouble(), 0, 1);
+        Assert.InRange(json.RootElement.GetProperty("lora_trainable_fraction").GetDouble(), 0.001, 0.02);
+    }
 }
 
 /// <summary>A Fashion-MNIST folder of random images (labels 0, 1, …, 9, 0, …) in the IDX format, for end-to-end tests.</summary>

@@ -18,24 +18,39 @@ namespace SharpGrad.Cli.Commands;
 public static class FinetuneCommand
 {
     /// <summary>The case studies this command runs.</summary>
-    public static IReadOnlyList<string> Cases { get; } = ["resnet18-fmnist"];
+    public static IReadOnlyList<string> Cases { get; } = ["resnet18-fmnist", "minilm-kjv"];
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var name = new Argument<string>("case") { Description = "The case study: resnet18-fmnist." };
-        var trainSize = new Option<int>("--train-size") { Description = "Labelled training images (a seeded random subset).", DefaultValueFactory = _ => 1000 };
-        var testSize = new Option<int>("--test-size") { Description = "Test images scored (the first N; 10,000 is the whole test set).", DefaultValueFactory = _ => 10_000 };
+        var name = new Argument<string>("case") { Description = "The case study: resnet18-fmnist or minilm-kjv." };
+        var trainSize = new Option<int?>("--train-size") { Description = "Labelled training samples, a seeded random subset (default: 1,000 images; 4,000 verses)." };
+        var testSize = new Option<int?>("--test-size") { Description = "Test samples scored (default: the 10,000 test images; 2,000 verses of held-out chapters)." };
+        var steps = new Option<int>("--steps") { Description = "minilm-kjv: training steps of 16 verses for each model.", DefaultValueFactory = _ => 250 };
+        var maxLength = new Option<int>("--max-length") { Description = "minilm-kjv: tokens per verse ([CLS] and [SEP] included).", DefaultValueFactory = _ => 48 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the new head on the frozen features.", DefaultValueFactory = _ => 60 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the subset, the heads and the CNN.", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Folder with Fashion-MNIST's .gz files." };
         var model = new Option<string?>("--model") { Description = "ResNet18.onnx (default: the copy in the NuGet package this program was built with)." };
         var command = new Command("finetune", "Fine-tune a pretrained model on a small data set and compare it with training from scratch.")
-            { name, trainSize, testSize, epochs, seed, data, model };
-        command.SetAction(parse => Run(parse.GetValue(name)!, parse.GetValue(trainSize), parse.GetValue(testSize), parse.GetValue(epochs),
-            parse.GetValue(seed), parse.GetValue(data), parse.GetValue(model), Console.Out, Console.Error));
+            { name, trainSize, testSize, epochs, steps, maxLength, seed, data, model };
+        command.SetAction(parse => parse.GetValue(name) == "minilm-kjv"
+            ? RunText(parse.GetValue(trainSize) ?? 4000, parse.GetValue(testSize) ?? 2000, parse.GetValue(steps), parse.GetValue(maxLength), parse.GetValue(seed), Console.Out, Console.Error)
+            : Run(parse.GetValue(name)!, parse.GetValue(trainSize) ?? 1000, parse.GetValue(testSize) ?? 10_000, parse.GetValue(epochs),
+                parse.GetValue(seed), parse.GetValue(data), parse.GetValue(model), Console.Out, Console.Error));
         return command;
     }
+
+    /// <summary>Runs the text case study (minilm-kjv); returns the exit code.</summary>
+    public static int RunText(int trainSize, int testSize, int steps, int maxLength, ulong seed, TextWriter output, TextWriter error) =>
+        CliErrors.Guard(error, () =>
+        {
+            if (trainSize < 16 || testSize < 1 || steps < 1 || maxLength < 4)
+                throw new ArgumentException("finetune minilm-kjv: --train-size must be at least 16, --test-size and --steps at least 1, --max-length at least 4.");
+            var metrics = MiniLmKjvCase.Run(trainSize, testSize, steps, maxLength, seed, output);
+            output.WriteLine("{" + string.Join(",", metrics.Select(kv => $"\"{kv.Key}\":{kv.Value.ToString("R", CultureInfo.InvariantCulture)}")) + "}");
+            return 0;
+        });
 
     /// <summary>Runs a case study; returns the exit code.</summary>
     public static int Run(string name, int trainSize, int testSize, int epochs, ulong seed, string? dataDirectory, string? modelPath, TextWriter output, TextWriter error) =>
