@@ -48,7 +48,7 @@ internal static class MiniLmKjvCase
             var encoder = new MiniLmClassifier(model(), new Generator(seed + 2));
             encoder.Eval();
             Tensor trainFeatures = encoder.Features(trainIds, trainMask), testFeatures = encoder.Features(testIds, testMask);
-            return HeadOnFeatures(trainFeatures, trainY, testFeatures, testY, seed);
+            return HeadOnFeatures(trainFeatures, trainY, testFeatures, testY, seed, seed + 7, p => new AdamW(p, lr: 1e-3, weightDecay: 0.01), epochs: 100);
         });
         // LoRA on the query and value projections + head
         double loraFraction = 0;
@@ -135,13 +135,14 @@ internal static class MiniLmKjvCase
         return (double)correct / truth.Length;
     }
 
-    /// <summary>A linear head on fixed features: AdamW, 100 epochs of batches of 64, then the test accuracy.</summary>
-    private static double HeadOnFeatures(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY, ulong seed)
+    /// <summary>A linear head on fixed features, batches of 64 for <paramref name="epochs"/> epochs, then its test accuracy.</summary>
+    private static double HeadOnFeatures(Tensor trainX, Tensor trainY, Tensor testX, Tensor testY, ulong seed, ulong headSeed,
+        Func<IEnumerable<Tensor>, Optimizer> optimizerFor, int epochs)
     {
-        var head = new Linear(trainX.Shape[1], Classes, generator: new Generator(seed + 7));
-        var optimizer = new AdamW(head.Parameters(), lr: 1e-3, weightDecay: 0.01);
+        var head = new Linear(trainX.Shape[1], Classes, generator: new Generator(headSeed));
+        var optimizer = optimizerFor(head.Parameters());
         var data = new TensorDataset(trainX, trainY);
-        for (int epoch = 0; epoch < 100; epoch++)
+        for (int epoch = 0; epoch < epochs; epoch++)
             foreach (var batch in new DataLoader(data, 64, shuffle: true, seed: seed + (ulong)epoch))
             {
                 optimizer.ZeroGrad();
@@ -168,19 +169,7 @@ internal static class MiniLmKjvCase
                     if (frequent.TryGetValue(b[r * t + j], out int k)) x[r * frequent.Count + k] += 1;
             return Tensor.FromArray(x, n, frequent.Count);
         }
-        var head = new Linear(frequent.Count, Classes, generator: new Generator(seed + 6));
-        var optimizer = new Adam(head.Parameters(), lr: 1e-2);
-        var data = new TensorDataset(Counts(trainIds), trainY);
-        for (int epoch = 0; epoch < 40; epoch++)
-            foreach (var batch in new DataLoader(data, 64, shuffle: true, seed: seed + (ulong)epoch))
-            {
-                optimizer.ZeroGrad();
-                Losses.CrossEntropy(head.Forward(batch.Inputs), batch.Targets).Backward();
-                optimizer.Step();
-            }
-        using var _ = Autograd.NoGrad();
-        long[] predicted = head.Forward(Counts(testIds)).Argmax(1).ToArray<long>(), truth = testY.ToArray<long>();
-        return predicted.Zip(truth).Count(p => p.First == p.Second) / (double)truth.Length;
+        return HeadOnFeatures(Counts(trainIds), trainY, Counts(testIds), testY, seed, seed + 6, p => new Adam(p, lr: 1e-2), epochs: 40);
     }
 
     /// <summary>A verse classifier: token ids and attention mask (B, T) → logits (B, 8).</summary>
