@@ -241,7 +241,7 @@ public class FinetuneCommandTests : TempDirectoryTest
         if (!File.Exists(SharpGrad.Data.Text.KingJamesBible.BibleProgram)) return; // needs apt-get install -y bible-kjv
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = FinetuneCommand.RunText(trainSize: 32, testSize: 16, steps: 2, maxLength: 16, seed: 0, output, error);
+        int code = FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 2, MaxLength: 16), output, error);
         Assert.True(code == 0, error.ToString());
         using var json = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
         foreach (string key in new[] { "bow_logreg_accuracy", "scratch_transformer_accuracy", "frozen_head_accuracy", "lora_accuracy", "full_finetune_accuracy" })

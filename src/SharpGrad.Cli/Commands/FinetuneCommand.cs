@@ -20,34 +20,49 @@ public static class FinetuneCommand
     /// <summary>The case studies this command runs.</summary>
     public static IReadOnlyList<string> Cases { get; } = ["resnet18-fmnist", "minilm-kjv"];
 
+    private static readonly MiniLmKjvOptions Text = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var name = new Argument<string>("case") { Description = "The case study: resnet18-fmnist or minilm-kjv." };
         var trainSize = new Option<int?>("--train-size") { Description = "Labelled training samples, a seeded random subset (default: 1,000 images; 4,000 verses)." };
         var testSize = new Option<int?>("--test-size") { Description = "Test samples scored (default: the 10,000 test images; 2,000 verses of held-out chapters)." };
-        var steps = new Option<int>("--steps") { Description = "minilm-kjv: training steps of 16 verses for each model.", DefaultValueFactory = _ => 250 };
-        var maxLength = new Option<int>("--max-length") { Description = "minilm-kjv: tokens per verse ([CLS] and [SEP] included).", DefaultValueFactory = _ => 48 };
+        var steps = new Option<int>("--steps") { Description = "minilm-kjv: training steps of 16 verses for each model.", DefaultValueFactory = _ => Text.Steps };
+        var maxLength = new Option<int>("--max-length") { Description = "minilm-kjv: tokens per verse ([CLS] and [SEP] included).", DefaultValueFactory = _ => Text.MaxLength };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the new head on the frozen features.", DefaultValueFactory = _ => 60 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the subset, the heads and the CNN.", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Folder with Fashion-MNIST's .gz files." };
         var model = new Option<string?>("--model") { Description = "ResNet18.onnx (default: the copy in the NuGet package this program was built with)." };
+        var models = new Option<string?>("--models") { Description = $"minilm-kjv: the models to run, comma-separated, of {string.Join(", ", MiniLmKjvCase.Models)} (default: all)." };
+        var loraRank = new Option<int>("--lora-rank") { Description = "minilm-kjv: LoRA's rank r.", DefaultValueFactory = _ => Text.LoraRank };
+        var loraAlpha = new Option<double>("--lora-alpha") { Description = "minilm-kjv: LoRA's alpha (updates scaled by alpha / r).", DefaultValueFactory = _ => Text.LoraAlpha };
+        var loraTargets = new Option<string?>("--lora-targets") { Description = "minilm-kjv: the layers LoRA adapts, comma-separated name patterns (e.g. query,value; default: every linear layer)." };
+        var loraLr = new Option<double>("--lora-lr") { Description = "minilm-kjv: learning rate of the LoRA adapters and the head.", DefaultValueFactory = _ => Text.LoraLearningRate };
+        var lr = new Option<double>("--lr") { Description = "minilm-kjv: learning rate of full fine-tuning.", DefaultValueFactory = _ => Text.FullLearningRate };
         var command = new Command("finetune", "Fine-tune a pretrained model on a small data set and compare it with training from scratch.")
-            { name, trainSize, testSize, epochs, steps, maxLength, seed, data, model };
+            { name, trainSize, testSize, epochs, steps, maxLength, seed, data, model, models, loraRank, loraAlpha, loraTargets, loraLr, lr };
+        static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         command.SetAction(parse => parse.GetValue(name) == "minilm-kjv"
-            ? RunText(parse.GetValue(trainSize) ?? 4000, parse.GetValue(testSize) ?? 2000, parse.GetValue(steps), parse.GetValue(maxLength), parse.GetValue(seed), Console.Out, Console.Error)
+            ? RunText(new MiniLmKjvOptions(parse.GetValue(trainSize) ?? Text.TrainSize, parse.GetValue(testSize) ?? Text.TestSize, parse.GetValue(steps),
+                    parse.GetValue(maxLength), parse.GetValue(seed), List(parse.GetValue(models))?.ToHashSet(), parse.GetValue(loraRank),
+                    parse.GetValue(loraAlpha), List(parse.GetValue(loraTargets)), parse.GetValue(loraLr), parse.GetValue(lr)), Console.Out, Console.Error)
             : Run(parse.GetValue(name)!, parse.GetValue(trainSize) ?? 1000, parse.GetValue(testSize) ?? 10_000, parse.GetValue(epochs),
                 parse.GetValue(seed), parse.GetValue(data), parse.GetValue(model), Console.Out, Console.Error));
         return command;
     }
 
     /// <summary>Runs the text case study (minilm-kjv); returns the exit code.</summary>
-    public static int RunText(int trainSize, int testSize, int steps, int maxLength, ulong seed, TextWriter output, TextWriter error) =>
+    public static int RunText(MiniLmKjvOptions options, TextWriter output, TextWriter error) =>
         CliErrors.Guard(error, () =>
         {
-            if (trainSize < 16 || testSize < 1 || steps < 1 || maxLength < 4)
+            if (options.TrainSize < 16 || options.TestSize < 1 || options.Steps < 1 || options.MaxLength < 4)
                 throw new ArgumentException("finetune minilm-kjv: --train-size must be at least 16, --test-size and --steps at least 1, --max-length at least 4.");
-            var metrics = MiniLmKjvCase.Run(trainSize, testSize, steps, maxLength, seed, output);
+            if (options.Models?.FirstOrDefault(m => !MiniLmKjvCase.Models.Contains(m)) is { } unknown)
+                throw new ArgumentException($"finetune minilm-kjv: unknown model \"{unknown}\" in --models; the models are {string.Join(", ", MiniLmKjvCase.Models)}.");
+            if (!(options.LoraLearningRate > 0) || !(options.FullLearningRate > 0))
+                throw new ArgumentException("finetune minilm-kjv: --lr and --lora-lr must be positive.");
+            var metrics = MiniLmKjvCase.Run(options, output);
             output.WriteLine("{" + string.Join(",", metrics.Select(kv => $"\"{kv.Key}\":{kv.Value.ToString("R", CultureInfo.InvariantCulture)}")) + "}");
             return 0;
         });

@@ -19,8 +19,13 @@ internal static class MiniLmKjvCase
 {
     private const int Classes = 8, Width = 384;
 
-    public static Dictionary<string, double> Run(int trainSize, int testSize, int steps, int maxLength, ulong seed, TextWriter log)
+    /// <summary>The models the case study compares, by the names <c>--models</c> takes.</summary>
+    public static IReadOnlyList<string> Models { get; } = ["bow", "scratch", "frozen", "lora", "full"];
+
+    public static Dictionary<string, double> Run(MiniLmKjvOptions options, TextWriter log)
     {
+        var (trainSize, testSize, steps, maxLength, seed) = (options.TrainSize, options.TestSize, options.Steps, options.MaxLength, options.Seed);
+        bool Wanted(string model) => options.Models is null || options.Models.Contains(model);
         var (model, vocab) = LoadMiniLm();
         var tokenizer = WordPieceTokenizer.FromVocab(vocab);
         var verses = BibleVerses.Load();
@@ -35,36 +40,40 @@ internal static class MiniLmKjvCase
         var results = new Dictionary<string, double> { ["train_verses"] = train.Length, ["test_verses"] = test.Length };
 
         // bag of words → logistic regression
-        results["bow_logreg_accuracy"] = Measure(log, "bag-of-words logistic regression", () => BagOfWords(trainIds, trainY, testIds, testY, seed));
+        if (Wanted("bow")) results["bow_logreg_accuracy"] = Measure(log, "bag-of-words logistic regression", () => BagOfWords(trainIds, trainY, testIds, testY, seed));
         // a small Transformer from scratch on the same tokens and steps
-        results["scratch_transformer_accuracy"] = Measure(log, "small Transformer from scratch", () =>
+        if (Wanted("scratch")) results["scratch_transformer_accuracy"] = Measure(log, "small Transformer from scratch", () =>
         {
             var net = new ScratchEncoder(tokenizer.VocabSize, maxLength, new Generator(seed + 1));
             return TrainAndScore(net, net.Parameters(), 1e-3, steps, trainIds, trainMask, trainY, testIds, testMask, testY, seed);
         });
         // frozen MiniLM: its pooled features computed once, then a linear head trained on them (100 epochs; cheap)
-        results["frozen_head_accuracy"] = Measure(log, "MiniLM frozen features + head", () =>
+        if (Wanted("frozen")) results["frozen_head_accuracy"] = Measure(log, "MiniLM frozen features + head", () =>
         {
             var encoder = new MiniLmClassifier(model(), new Generator(seed + 2));
             encoder.Eval();
             Tensor trainFeatures = encoder.Features(trainIds, trainMask), testFeatures = encoder.Features(testIds, testMask);
             return HeadOnFeatures(trainFeatures, trainY, testFeatures, testY, seed, seed + 7, p => new AdamW(p, lr: 1e-3, weightDecay: 0.01), epochs: 100);
         });
-        // LoRA on the query and value projections + head
-        double loraFraction = 0;
-        results["lora_accuracy"] = Measure(log, "MiniLM + LoRA (query, value; r 8)", () =>
+        // LoRA adapters on the encoder's linear layers (the chosen ones) + head
+        if (Wanted("lora"))
         {
-            var encoder = new MiniLmClassifier(model(), new Generator(seed + 3));
-            LoRA.Apply(encoder.Encoder, rank: 8, alpha: 16, targets: ["query", "value"], generator: new Generator(seed + 4));
-            loraFraction = (double)encoder.ParameterCount(trainableOnly: true) / encoder.ParameterCount();
-            return TrainAndScore(encoder, encoder.Parameters(), 1e-3, steps, trainIds, trainMask, trainY, testIds, testMask, testY, seed);
-        });
-        results["lora_trainable_fraction"] = loraFraction;
+            double loraFraction = 0;
+            string targets = options.LoraTargets is null ? "all linear layers" : string.Join(", ", options.LoraTargets);
+            results["lora_accuracy"] = Measure(log, $"MiniLM + LoRA ({targets}; r {options.LoraRank})", () =>
+            {
+                var encoder = new MiniLmClassifier(model(), new Generator(seed + 3));
+                LoRA.Apply(encoder.Encoder, rank: options.LoraRank, alpha: options.LoraAlpha, targets: options.LoraTargets, generator: new Generator(seed + 4));
+                loraFraction = (double)encoder.ParameterCount(trainableOnly: true) / encoder.ParameterCount();
+                return TrainAndScore(encoder, encoder.Parameters(), options.LoraLearningRate, steps, trainIds, trainMask, trainY, testIds, testMask, testY, seed);
+            });
+            results["lora_trainable_fraction"] = loraFraction;
+        }
         // full fine-tuning
-        results["full_finetune_accuracy"] = Measure(log, "MiniLM fully fine-tuned", () =>
+        if (Wanted("full")) results["full_finetune_accuracy"] = Measure(log, "MiniLM fully fine-tuned", () =>
         {
             var encoder = new MiniLmClassifier(model(), new Generator(seed + 5));
-            return TrainAndScore(encoder, encoder.Parameters(), 5e-5, steps, trainIds, trainMask, trainY, testIds, testMask, testY, seed);
+            return TrainAndScore(encoder, encoder.Parameters(), options.FullLearningRate, steps, trainIds, trainMask, trainY, testIds, testMask, testY, seed);
         });
         return results;
     }
@@ -248,3 +257,19 @@ internal static class MiniLmKjvCase
         }
     }
 }
+
+/// <summary>The settings of <c>sharpgrad finetune minilm-kjv</c>.</summary>
+/// <param name="TrainSize">Training verses, a seeded random subset of the training chapters' verses.</param>
+/// <param name="TestSize">Test verses, a seeded random subset of the held-out chapters' verses.</param>
+/// <param name="Steps">Training steps of 16 verses for each trained model.</param>
+/// <param name="MaxLength">Tokens per verse, [CLS] and [SEP] included.</param>
+/// <param name="Seed">Seed of the split, the subsets, the initialisations and the shuffling.</param>
+/// <param name="Models">The models to run (bow, scratch, frozen, lora, full); null: all of them.</param>
+/// <param name="LoraRank">LoRA's rank r.</param>
+/// <param name="LoraAlpha">LoRA's α (the update is scaled by α / r).</param>
+/// <param name="LoraTargets">The layers LoRA adapts, as <see cref="LoRA.Apply"/> takes them; null: every linear layer of the encoder.</param>
+/// <param name="LoraLearningRate">AdamW's learning rate for the adapters and the head.</param>
+/// <param name="FullLearningRate">AdamW's learning rate for full fine-tuning.</param>
+public sealed record MiniLmKjvOptions(int TrainSize = 4000, int TestSize = 2000, int Steps = 250, int MaxLength = 48, ulong Seed = 0,
+    IReadOnlySet<string>? Models = null, int LoraRank = 8, double LoraAlpha = 16, string[]? LoraTargets = null,
+    double LoraLearningRate = 1e-3, double FullLearningRate = 5e-5);

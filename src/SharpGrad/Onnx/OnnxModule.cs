@@ -5,7 +5,7 @@ namespace SharpGrad.Onnx;
 /// <summary>
 /// An ONNX model imported as a trainable SharpGrad module: its floating-point initializers are <see cref="Parameter"/>s
 /// (state-dict names are the ONNX names with '.' replaced by '_'; BatchNormalization's running statistics and integer
-/// initializers are buffers), and <see cref="Run"/> evaluates the graph node by node
+/// initializers are buffers), and <see cref="Run(IReadOnlyDictionary{string, Tensor})"/> evaluates the graph node by node
 /// through SharpGrad's ops, so gradients reach every initializer and the model fine-tunes like any other module
 /// (<see cref="Module.Freeze"/> part of it, replace what follows it). Integer tensors (shapes, indices) are evaluated as
 /// constants on the way. Ops: Add, Sub, Mul, Div, Pow, Sqrt, Erf, Exp, Neg, Relu, LeakyRelu, Sigmoid, Tanh, Softmax,
@@ -125,13 +125,31 @@ public sealed class OnnxModule : Module
     public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var values = new Dictionary<string, Tensor>(_initializers, StringComparer.Ordinal);
         foreach (var feed in FeedInputs)
+            if (!inputs.ContainsKey(feed.Name)) throw new ArgumentException($"OnnxModule.Run: the input \"{feed.Name}\" is missing.", nameof(inputs));
+        return Run(inputs, _graph.Outputs.Select(o => o.Name));
+    }
+
+    /// <summary>
+    /// Evaluates only what the named <paramref name="outputs"/> need — any value of the graph, not only its outputs (e.g. a
+    /// ResNet's inner activations as features) — from <paramref name="inputs"/>, which may also name inner values: a fed
+    /// value is taken as given, and the nodes that make it are not run (e.g. fine-tuning the top of a network on cached
+    /// activations of its frozen bottom).
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown value name, or an input that a needed node reads but nobody feeds.</exception>
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, IEnumerable<string> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        string[] wanted = outputs.ToArray();
+        var values = new Dictionary<string, Tensor>(_initializers, StringComparer.Ordinal);
+        foreach (var (name, t) in inputs)
         {
-            if (!inputs.TryGetValue(feed.Name, out var t)) throw new ArgumentException($"OnnxModule.Run: the input \"{feed.Name}\" is missing.", nameof(inputs));
-            values[feed.Name] = t;
+            if (!Producers.ContainsKey(name) && !_graph.Inputs.Any(i => i.Name == name))
+                throw new ArgumentException($"OnnxModule.Run: the graph has no value \"{name}\" to feed.", nameof(inputs));
+            values[name] = t;
         }
-        foreach (var node in _graph.Nodes)
+        foreach (var node in NodesFor(wanted, values))
         {
             Tensor?[] args = node.Inputs.Select(i => i.Length == 0 ? null : values[i]).ToArray();
             Tensor[] results;
@@ -145,8 +163,72 @@ public sealed class OnnxModule : Module
             {
                 throw new OnnxFormatException($"ONNX: node \"{node.Name}\" ({node.OpType}) failed: {e.Message}");
             }
-            for (int i = 0; i < node.Outputs.Length && i < results.Length; i++) values[node.Outputs[i]] = results[i];
+            for (int i = 0; i < node.Outputs.Length && i < results.Length; i++)
+                if (!inputs.ContainsKey(node.Outputs[i])) values[node.Outputs[i]] = results[i];
         }
-        return _graph.Outputs.ToDictionary(o => o.Name, o => values[o.Name]);
+        return wanted.Distinct().ToDictionary(o => o, o => values[o]);
+    }
+
+    // node of the graph by each value it makes
+    private Dictionary<string, OnnxNode> Producers => field ??= _graph.Nodes.SelectMany(n => n.Outputs.Where(o => o.Length > 0).Select(o => (o, n)))
+        .GroupBy(p => p.o).ToDictionary(g => g.Key, g => g.First().n, StringComparer.Ordinal);
+
+    /// <summary>The nodes (in graph order) that make <paramref name="wanted"/> from the <paramref name="known"/> values.</summary>
+    private List<OnnxNode> NodesFor(IEnumerable<string> wanted, IReadOnlyDictionary<string, Tensor> known, bool inputsKnown = false)
+    {
+        var needed = new HashSet<OnnxNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<string>(wanted);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryPop(out string? value))
+        {
+            if (value.Length == 0 || known.ContainsKey(value) || !seen.Add(value)) continue;
+            if (Producers.TryGetValue(value, out var node))
+            {
+                if (needed.Add(node)) foreach (string input in node.Inputs) pending.Push(input);
+                continue;
+            }
+            bool isInput = _graph.Inputs.Any(i => i.Name == value);
+            if (isInput && inputsKnown) continue;
+            throw new ArgumentException(isInput ? $"OnnxModule.Run: the input \"{value}\" is missing." : $"OnnxModule.Run: the graph has no value \"{value}\".");
+        }
+        return _graph.Nodes.Where(needed.Contains).ToList();
+    }
+
+    /// <summary>
+    /// Cuts the graph at the value <paramref name="at"/> into two modules, as a network is split into a base and a top for
+    /// fine-tuning: <c>Bottom</c> maps the graph's inputs to <paramref name="at"/>; <c>Top</c> maps <paramref name="at"/> (its
+    /// one input) to the graph's outputs. Each gets a copy of the initializers it uses, with their current values; LoRA
+    /// adapters are not carried over.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="at"/> is no inner value, or the top also reads other inner values (no clean cut).</exception>
+    public (OnnxModule Bottom, OnnxModule Top) SplitAt(string at)
+    {
+        ArgumentNullException.ThrowIfNull(at);
+        if (!Producers.ContainsKey(at)) throw new ArgumentException($"OnnxModule.SplitAt: the graph has no inner value \"{at}\".", nameof(at));
+        var noValues = new Dictionary<string, Tensor>(_initializers, StringComparer.Ordinal);
+        var bottomNodes = NodesFor([at], noValues, inputsKnown: true);
+        var cut = new Dictionary<string, Tensor>(_initializers, StringComparer.Ordinal) { [at] = Tensor.Zeros([1]) };
+        var topNodes = NodesFor(_graph.Outputs.Select(o => o.Name), cut, inputsKnown: true);
+        var topMade = topNodes.SelectMany(n => n.Outputs).ToHashSet(StringComparer.Ordinal);
+        foreach (var input in topNodes.SelectMany(n => n.Inputs))
+            if (input.Length > 0 && input != at && !_initializers.ContainsKey(input) && !topMade.Contains(input))
+                throw new ArgumentException($"OnnxModule.SplitAt: \"{at}\" is not a clean cut: the top also reads \"{input}\".", nameof(at));
+        long?[]? shape = null;
+        var bottom = Subgraph(bottomNodes, _graph.Inputs.Where(i => !_graph.Initializers.ContainsKey(i.Name)).ToList(), [new OnnxValueInfo(at, OnnxGraph.Float, shape)]);
+        var top = Subgraph(topNodes, [new OnnxValueInfo(at, OnnxGraph.Float, shape)], _graph.Outputs);
+        return (new OnnxModule(bottom), new OnnxModule(top));
+    }
+
+    private OnnxGraph Subgraph(List<OnnxNode> nodes, IReadOnlyList<OnnxValueInfo> inputs, IReadOnlyList<OnnxValueInfo> outputs)
+    {
+        var graph = new OnnxGraph { IrVersion = _graph.IrVersion, ProducerName = _graph.ProducerName, GraphName = _graph.GraphName };
+        graph.Opsets.Clear();
+        foreach (var (domain, version) in _graph.Opsets) graph.Opsets[domain] = version;
+        graph.Nodes.AddRange(nodes);
+        foreach (string name in nodes.SelectMany(n => n.Inputs).Distinct())
+            if (_initializers.TryGetValue(name, out var t)) graph.Initializers[name] = t.Detach().Clone();
+        graph.Inputs.AddRange(inputs);
+        graph.Outputs.AddRange(outputs);
+        return graph;
     }
 }
