@@ -62,4 +62,14 @@ public abstract class Callback
 
     /// <summary>After the last epoch, or when training stopped.</summary>
     public virtual void OnTrainEnd(TrainingContext context) { }
+
+    /// <summary>
+    /// The state this callback carries from epoch to epoch, which <see cref="Trainer.SaveCheckpoint"/> keeps (null: none). A
+    /// resumed <see cref="Trainer.Fit"/> gives it back through <see cref="SetState"/> right after <see cref="OnTrainBegin"/>.
+    /// </summary>
+    public virtual CallbackState? GetState() => null;
+
+    /// <summary>Restores what <see cref="GetState"/> returned, when training resumes from a checkpoint.</summary>
+    /// <exception cref="CheckpointFormatException">The state lacks a value this callback needs.</exception>
+    public virtual void SetState(CallbackState state) { }
 }

@@ -78,9 +78,11 @@ public sealed class Trainer
         // shuffle sequence rather than repeating its first epoch.
         var loader = new DataLoader(train, batchSize, shuffle, dropLast, seed, transform) { Epoch = EpochsCompleted };
         var cbs = callbacks?.ToList() ?? [];
+        _callbacks = cbs;
         var context = new TrainingContext(Model, Optimizer, epochs, loader.BatchesPerEpoch) { Step = GlobalStep };
         var history = new History();
         foreach (var cb in cbs) cb.OnTrainBegin(context);
+        RestoreCallbackStates(cbs);
         for (int epoch = initialEpoch + 1; epoch <= epochs && !context.StopTraining; epoch++)
         {
             context.Epoch = epoch;
@@ -151,8 +153,9 @@ public sealed class Trainer
             history.Add(epoch, logs);
             FullHistory.Add(epoch, logs);
             EpochsCompleted++;
-            if (CheckpointPath is not null) SaveCheckpoint(CheckpointPath);
             foreach (var cb in cbs) cb.OnEpochEnd(context, logs);
+            // after the callbacks, so the checkpoint holds what they decided (a reduced learning rate, a new best)
+            if (CheckpointPath is not null) SaveCheckpoint(CheckpointPath);
             reporter?.OnEpochEnd(epoch, epochs, logs, seconds);
         }
         foreach (var cb in cbs) cb.OnTrainEnd(context);
@@ -259,18 +262,51 @@ public sealed class Trainer
 
     /// <summary>
     /// Writes a training checkpoint (one safetensors file, atomically): the model and optimizer state dicts, the epochs and
-    /// steps done, <see cref="FullHistory"/>, and the random generators' states (see <see cref="CheckpointGenerators"/>).
+    /// steps done, <see cref="FullHistory"/>, the random generators' states (see <see cref="CheckpointGenerators"/>), and the
+    /// states of the current (or last) <see cref="Fit"/>'s callbacks (<see cref="Callback.GetState"/>).
     /// </summary>
-    public void SaveCheckpoint(string path) =>
+    public void SaveCheckpoint(string path)
+    {
+        var keys = TrainingCheckpoint.CallbackKeys(_callbacks);
+        var states = new Dictionary<string, CallbackState>(StringComparer.Ordinal);
+        for (int i = 0; i < _callbacks.Count; i++)
+            if (_callbacks[i].GetState() is { } state) states[keys[i]] = state;
         TrainingCheckpoint.Save(path, Model, Optimizer, TrainingCheckpoint.GeneratorsOf(Model, CheckpointGenerators),
-            new TrainingCheckpoint.State(EpochsCompleted, GlobalStep, FullHistory));
+            new TrainingCheckpoint.State(EpochsCompleted, GlobalStep, FullHistory, states));
+    }
+
+    // the callbacks of the current (or last) Fit, whose states a checkpoint keeps
+    private List<Callback> _callbacks = [];
+
+    // callback states read by LoadCheckpoint, given to the next Fit's callbacks of the same keys
+    private IReadOnlyDictionary<string, CallbackState>? _pendingCallbackStates;
+
+    private void RestoreCallbackStates(List<Callback> callbacks)
+    {
+        if (_pendingCallbackStates is not { } states) return;
+        _pendingCallbackStates = null;
+        var keys = TrainingCheckpoint.CallbackKeys(callbacks);
+        for (int i = 0; i < callbacks.Count; i++)
+            if (states.TryGetValue(keys[i], out var state))
+            {
+                try
+                {
+                    callbacks[i].SetState(state);
+                }
+                catch (CheckpointFormatException e)
+                {
+                    throw new CheckpointFormatException($"resuming {keys[i]}: {e.Message}");
+                }
+            }
+    }
 
     /// <summary>
     /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same model, optimizer and generators: weights,
     /// optimizer state, <see cref="EpochsCompleted"/>, <see cref="GlobalStep"/>, <see cref="FullHistory"/> and the generators'
     /// states. Then <c>Fit(train, epochs, …, initialEpoch: EpochsCompleted)</c> continues as if the run had not stopped
     /// (with the same data, seed and batch size; per-step schedules continue from <see cref="GlobalStep"/>). Callbacks that
-    /// keep their own state across epochs (early stopping, reduce-on-plateau) start afresh.
+    /// keep a state across epochs (<see cref="EarlyStopping"/>, <see cref="ReduceLROnPlateauCallback"/>, <see cref="ModelCheckpoint"/>,
+    /// any with <see cref="Callback.GetState"/>) get it back in that <c>Fit</c>, matched by type and order; others start afresh.
     /// </summary>
     /// <exception cref="CheckpointFormatException">A missing or malformed field, or a checkpoint of another model or setup.</exception>
     /// <exception cref="IO.SafeTensorsFormatException">A damaged file.</exception>
@@ -280,6 +316,7 @@ public sealed class Trainer
         EpochsCompleted = state.EpochsCompleted;
         GlobalStep = state.GlobalStep;
         FullHistory = state.History;
+        _pendingCallbackStates = state.Callbacks;
     }
 
     /// <summary>Why the last <see cref="Fit"/> stopped early (null when it ran all epochs).</summary>

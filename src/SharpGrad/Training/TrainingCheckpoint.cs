@@ -18,24 +18,49 @@ public sealed class CheckpointFormatException : FormatException
 /// A training checkpoint in one safetensors file, written atomically: the model's state dict (<c>model.*</c>), the optimizer's
 /// (<c>optimizer.*</c>: moments, step counts, learning rates), and in the metadata the epochs and steps done, the history so
 /// far, and the states of the random generators the training draws from (the thread's default generator, the generators of
-/// the model's dropout layers, and any others the trainer was given). Loading it into the same setup and training on gives
+/// the model's dropout layers, and any others the trainer was given), and the state of each callback that keeps one
+/// (<c>callbacks</c>: values by callback key; their tensors as <c>callback.KEY.NAME</c>). Loading it into the same setup and training on gives
 /// the same numbers as a run that was never interrupted.
 /// </summary>
 internal static class TrainingCheckpoint
 {
     public const string Format = "sharpgrad-training-checkpoint";
-    private const string ModelPrefix = "model.", OptimizerPrefix = "optimizer.";
+    private const string ModelPrefix = "model.", OptimizerPrefix = "optimizer.", CallbackPrefix = "callback.";
 
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>What a checkpoint restores besides the tensors.</summary>
-    public sealed record State(int EpochsCompleted, long GlobalStep, History History);
+    /// <param name="EpochsCompleted">Epochs done.</param>
+    /// <param name="GlobalStep">Optimisation steps done.</param>
+    /// <param name="History">Every epoch's logs so far.</param>
+    /// <param name="Callbacks">Callback states by key (<see cref="CallbackKeys"/>).</param>
+    public sealed record State(int EpochsCompleted, long GlobalStep, History History, IReadOnlyDictionary<string, CallbackState> Callbacks);
+
+    /// <summary>Each callback's key in a checkpoint: its type's name, with "#k" for the k-th (k ≥ 1) further one of that type.</summary>
+    public static List<string> CallbackKeys(IReadOnlyList<Callback> callbacks)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new List<string>(callbacks.Count);
+        foreach (var cb in callbacks)
+        {
+            string type = cb.GetType().Name;
+            int k = seen[type] = seen.GetValueOrDefault(type, -1) + 1;
+            keys.Add(k == 0 ? type : $"{type}#{k}");
+        }
+        return keys;
+    }
 
     public static void Save(string path, Module model, Optimizer optimizer, IReadOnlyList<Generator> generators, State state)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, t) in model.StateDict()) tensors.Add(new(ModelPrefix + name, t));
         foreach (var (key, t) in optimizer.StateDict()) tensors.Add(new(OptimizerPrefix + key, t));
+        var callbacks = new Dictionary<string, CallbackRecord>(StringComparer.Ordinal);
+        foreach (var (key, cb) in state.Callbacks)
+        {
+            callbacks[key] = new CallbackRecord(new Dictionary<string, double>(cb.Values), [.. cb.Tensors.Keys]);
+            foreach (var (name, t) in cb.Tensors) tensors.Add(new($"{CallbackPrefix}{key}.{name}", t));
+        }
         var history = new HistoryRecord([.. state.History.Epochs], state.History.Keys.ToDictionary(k => k, k => state.History[k].ToArray()));
         var metadata = new Dictionary<string, string>
         {
@@ -44,6 +69,7 @@ internal static class TrainingCheckpoint
             ["global_step"] = state.GlobalStep.ToString(CultureInfo.InvariantCulture),
             ["history"] = JsonSerializer.Serialize(history, Json),
             ["generators"] = JsonSerializer.Serialize(generators.Select(g => g.GetState()).ToArray(), Json),
+            ["callbacks"] = JsonSerializer.Serialize(callbacks, Json),
         };
         SafeTensors.Save(path, tensors, metadata);
     }
@@ -82,7 +108,21 @@ internal static class TrainingCheckpoint
         var history = new History();
         for (int i = 0; i < record.Epochs.Length; i++)
             history.Add(record.Epochs[i], record.Values.ToDictionary(kv => kv.Key, kv => kv.Value[i]));
-        return new State(epochs, step, history);
+        // callback states (absent in checkpoints written before they were kept: none)
+        var callbacks = new Dictionary<string, CallbackState>(StringComparer.Ordinal);
+        if (metadata.TryGetValue("callbacks", out string? json))
+            foreach (var (key, saved) in Parse<Dictionary<string, CallbackRecord>>(path, "callbacks", json))
+            {
+                if (saved?.Values is null || saved.Tensors is null)
+                    throw new CheckpointFormatException($"{path}: \"callbacks\" must give each callback's values and tensor names; \"{key}\" does not.");
+                var cb = new CallbackState();
+                foreach (var (name, v) in saved.Values) cb.Values[name] = v;
+                foreach (string name in saved.Tensors)
+                    cb.Tensors[name] = tensors.TryGetValue($"{CallbackPrefix}{key}.{name}", out var t) ? t
+                        : throw new CheckpointFormatException($"{path}: the state of callback \"{key}\" names the tensor \"{name}\", which the file lacks.");
+                callbacks[key] = cb;
+            }
+        return new State(epochs, step, history, callbacks);
     }
 
     private static T Parse<T>(string path, string field, string json)
@@ -110,4 +150,6 @@ internal static class TrainingCheckpoint
     }
 
     private sealed record HistoryRecord(int[] Epochs, Dictionary<string, double[]> Values);
+
+    private sealed record CallbackRecord(Dictionary<string, double> Values, string[] Tensors);
 }

@@ -67,6 +67,74 @@ public class CheckpointResumeTests : TempDirectoryTest
         foreach (var (name, t) in resumed.Model.StateDict()) Assert.Equal(a[name].ToArray<float>(), t.ToArray<float>());
     }
 
+    /// <summary>Random labels: the validation loss soon stops improving, so plateau and early-stopping callbacks act.</summary>
+    private static (Trainer Trainer, Func<Callback[]> Callbacks) StatefulSetup()
+    {
+        var g = new Generator(21);
+        var model = new Sequential(new Linear(12, 64, generator: g), new ReLU(), new Linear(64, 4, generator: g));
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: 1e-2), new CrossEntropyLoss(), new Metrics.Accuracy());
+        return (trainer, () =>
+        [
+            new ReduceLROnPlateauCallback(new ReduceLROnPlateau(patience: 1, factor: 0.5), "val_loss"),
+            new EarlyStopping("val_loss", patience: 4, restoreBestWeights: true),
+        ]);
+    }
+
+    [Fact]
+    public void StatefulCallbacksContinueWhereTheyStopped()
+    {
+        var (straight, callbacks) = StatefulSetup();
+        var straightCallbacks = callbacks();
+        straight.Fit(Data, epochs: 40, batchSize: 32, validationSplit: 0.3, callbacks: straightCallbacks, seed: 2);
+        int stoppedAt = ((EarlyStopping)straightCallbacks[1]).StoppedEpoch;
+        Assert.InRange(stoppedAt, 6, 39);                                                   // stopped early, after a few epochs
+        Assert.True(straight.FullHistory["lr"].Distinct().Count() > 1, "the plateau callback never reduced the learning rate");
+
+        // interrupted after epoch 4 (the best val_loss, the patience counters and the best weights exist by then), then resumed
+        string checkpoint = Path.Combine(Dir, "stateful.safetensors");
+        var (first, firstCallbacks) = StatefulSetup();
+        first.CheckpointPath = checkpoint;
+        first.Fit(Data, epochs: 40, batchSize: 32, validationSplit: 0.3, callbacks: [.. firstCallbacks(), new StopAfterEpoch(4)], seed: 2);
+        var (resumed, resumedCallbacks) = StatefulSetup();
+        resumed.LoadCheckpoint(checkpoint);
+        var restored = resumedCallbacks();
+        resumed.Fit(Data, epochs: 40, batchSize: 32, validationSplit: 0.3, callbacks: restored, seed: 2, initialEpoch: resumed.EpochsCompleted);
+
+        Assert.Equal(stoppedAt, ((EarlyStopping)restored[1]).StoppedEpoch);
+        Assert.Equal(((EarlyStopping)straightCallbacks[1]).BestEpoch, ((EarlyStopping)restored[1]).BestEpoch);
+        Assert.Equal(straight.FullHistory.Epochs, resumed.FullHistory.Epochs);
+        Assert.Equal(straight.FullHistory["val_loss"], resumed.FullHistory["val_loss"]);
+        Assert.Equal(straight.FullHistory["lr"], resumed.FullHistory["lr"]);
+        Assert.Equal(straight.StopReason, resumed.StopReason);
+        var a = straight.Model.StateDict();                                                   // the best epoch's weights, restored at the end
+        foreach (var (name, t) in resumed.Model.StateDict()) Assert.Equal(a[name].ToArray<float>(), t.ToArray<float>());
+    }
+
+    [Fact]
+    public void ADamagedCallbackStateIsATypedError()
+    {
+        var (trainer, callbacks) = StatefulSetup();
+        string path = Path.Combine(Dir, "cb.safetensors");
+        trainer.CheckpointPath = path;
+        trainer.Fit(Data, epochs: 2, batchSize: 32, validationSplit: 0.3, callbacks: callbacks(), seed: 2);
+        var (tensors, metadata) = SafeTensors.Load(path);
+        Assert.Contains("\"EarlyStopping\"", metadata["callbacks"]);
+        Assert.Contains(tensors.Keys, k => k.StartsWith("callback.EarlyStopping.", StringComparison.Ordinal)); // the best weights
+
+        metadata["callbacks"] = metadata["callbacks"].Replace("\"wait\"", "\"waited\"", StringComparison.Ordinal);
+        SafeTensors.Save(path, tensors, metadata);
+        var (again, againCallbacks) = StatefulSetup();
+        again.LoadCheckpoint(path);
+        var e = Assert.Throws<CheckpointFormatException>(() =>
+            again.Fit(Data, epochs: 4, batchSize: 32, validationSplit: 0.3, callbacks: againCallbacks(), seed: 2, initialEpoch: 2));
+        Assert.Contains("EarlyStopping", e.Message);
+        Assert.Contains("\"wait\"", e.Message);
+
+        metadata["callbacks"] = "{\"EarlyStopping\": 3}";
+        SafeTensors.Save(path, tensors, metadata);
+        Assert.Throws<CheckpointFormatException>(() => StatefulSetup().Trainer.LoadCheckpoint(path));
+    }
+
     /// <summary>The checkpoint of one epoch of the dropout model, and its trainer.</summary>
     private (string Path, Trainer Trainer) OneEpochCheckpoint()
     {

@@ -98,6 +98,24 @@ public sealed class ReduceLROnPlateau
     /// <summary>Number of observations so far.</summary>
     public long Observations { get; private set; }
 
+    /// <summary>Its running state (best, num_bad_epochs, cooldown_counter, observations), as PyTorch's <c>state_dict</c> keeps it.</summary>
+    public Dictionary<string, double> StateDict() => new(StringComparer.Ordinal)
+    {
+        ["best"] = Best, ["num_bad_epochs"] = NumBadEpochs, ["cooldown_counter"] = CooldownCounter, ["observations"] = Observations,
+    };
+
+    /// <summary>Restores what <see cref="StateDict"/> returned.</summary>
+    /// <exception cref="ArgumentException">A missing or negative count.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, double> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        double Read(string key) => state.TryGetValue(key, out double v) ? v
+            : throw new ArgumentException($"ReduceLROnPlateau.LoadStateDict: \"{key}\" is missing.", nameof(state));
+        int Count(string key) => Read(key) is var v && v >= 0 && v <= int.MaxValue && v == Math.Floor(v) ? (int)v
+            : throw new ArgumentException($"ReduceLROnPlateau.LoadStateDict: \"{key}\" must be a non-negative integer, not {Read(key)}.", nameof(state));
+        (Best, NumBadEpochs, CooldownCounter, Observations) = (Read("best"), Count("num_bad_epochs"), Count("cooldown_counter"), Count("observations"));
+    }
+
     /// <summary>Records <paramref name="metric"/> and reduces <paramref name="optimizer"/>'s rates if it has plateaued.</summary>
     /// <returns>True when at least one group's rate was reduced.</returns>
     public bool Observe(double metric, Optimizer optimizer)

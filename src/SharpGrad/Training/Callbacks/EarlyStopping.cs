@@ -66,6 +66,29 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
     }
 
     /// <inheritdoc/>
+    public override CallbackState? GetState()
+    {
+        var state = new CallbackState();
+        state.Values["best"] = _best;
+        state.Values["wait"] = _wait;
+        state.Values["best_epoch"] = BestEpoch;
+        state.Values["stopped_epoch"] = StoppedEpoch;
+        if (_bestWeights is not null) foreach (var (name, t) in _bestWeights) state.Tensors[name] = t;
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public override void SetState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _best = state.Get("best");
+        _wait = state.GetInt("wait");
+        BestEpoch = state.GetInt("best_epoch");
+        StoppedEpoch = state.GetInt("stopped_epoch");
+        _bestWeights = state.Tensors.Count > 0 ? state.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value) : null;
+    }
+
+    /// <inheritdoc/>
     public override void OnTrainEnd(TrainingContext context)
     {
         if (RestoreBestWeights && _bestWeights is not null && BestEpoch != context.Epoch)

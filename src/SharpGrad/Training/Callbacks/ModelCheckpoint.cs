@@ -28,6 +28,21 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
         _best = MonitorRule.HigherIsBetter(Monitor, mode) ? double.NegativeInfinity : double.PositiveInfinity;
 
     /// <inheritdoc/>
+    public override CallbackState? GetState()
+    {
+        var state = new CallbackState();
+        state.Values["best"] = _best;
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public override void SetState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _best = state.Get("best");
+    }
+
+    /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, IReadOnlyDictionary<string, double> logs)
     {
         if (SaveBestOnly)

@@ -17,4 +17,26 @@ public sealed class ReduceLROnPlateauCallback(ReduceLROnPlateau controller, stri
         if (context.StopTraining && !logs.ContainsKey(Monitor)) return;
         Controller.Observe(MonitorRule.Read(logs, Monitor, nameof(ReduceLROnPlateauCallback)), context.Optimizer);
     }
+
+    /// <inheritdoc/>
+    public override CallbackState? GetState()
+    {
+        var state = new CallbackState();
+        foreach (var (k, v) in Controller.StateDict()) state.Values[k] = v;
+        return state;
+    }
+
+    /// <inheritdoc/>
+    public override void SetState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        try
+        {
+            Controller.LoadStateDict(state.Values);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointFormatException($"the saved state of ReduceLROnPlateauCallback does not fit: {e.Message}");
+        }
+    }
 }
