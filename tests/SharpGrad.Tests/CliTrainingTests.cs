@@ -222,15 +222,17 @@ public class FinetuneCommandTests : TempDirectoryTest
         TinyFashionMnist.Write(Dir, train: 24, test: 6, seed: 3);
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = FinetuneCommand.Run("resnet18-fmnist", trainSize: 12, testSize: 6, epochs: 2, seed: 0, Dir, modelPath: null, output, error);
+        int code = FinetuneCommand.Run("resnet18-fmnist", new ResNetFmnistOptions(TrainSize: 12, TestSize: 6, HeadEpochs: 2, FineTuneEpochs: 1, DataDirectory: Dir), output, error);
         Assert.True(code == 0, error.ToString());
         using var json = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
         Assert.Equal(12, json.RootElement.GetProperty("train_images").GetDouble());
         Assert.InRange(json.RootElement.GetProperty("pretrained_test_accuracy").GetDouble(), 0, 1);
         Assert.InRange(json.RootElement.GetProperty("scratch_test_accuracy").GetDouble(), 0, 1);
-        Assert.Contains("features of 12 images", output.ToString());
+        Assert.Contains("activations of 12 images", output.ToString());
+        Assert.InRange(json.RootElement.GetProperty("finetuned_test_accuracy").GetDouble(), 0, 1);
+        Assert.True(json.RootElement.GetProperty("finetuned_parameters").GetDouble() > 8_000_000); // layer4 (8.4 M) and the head
 
-        Assert.Equal(1, FinetuneCommand.Run("bert-kjv", 12, 6, 2, 0, Dir, null, output, error));
+        Assert.Equal(1, FinetuneCommand.Run("bert-kjv", new ResNetFmnistOptions(DataDirectory: Dir), output, error));
         Assert.Contains("resnet18-fmnist", error.ToString());
     }
 
