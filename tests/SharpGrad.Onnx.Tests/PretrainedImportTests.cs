@@ -63,6 +63,27 @@ public class PretrainedImportTests
     }
 
     [Fact]
+    public void ResNetSplitAfterLayer3ComposesToTheWholeNetwork()
+    {
+        var resnet = OnnxModule.Load(ResNetPath);
+        resnet.Eval();
+        Tensor images = Images(2);
+        float[] whole = resnet.Forward(images).ToArray<float>();
+        var (bottom, top) = resnet.SplitAt("ReLU347_Output_0");                 // stem … layer3 | layer4, pooling
+        bottom.Eval();
+        top.Eval();
+        Tensor inner = bottom.Forward(images);
+        Assert.Equal([2, 256, 14, 14], inner.ShapeArray);
+        Assert.Equal(whole, top.Forward(inner).ToArray<float>());                // the same ops on the same values: the same bits
+        Assert.Equal(resnet.ParameterCount(), bottom.ParameterCount() + top.ParameterCount());
+        Assert.True(top.ParameterCount() > 8_000_000);                           // layer4 holds most of ResNet-18's weights
+        // the same inner value straight from the whole network, and the rest of the network from it
+        var values = resnet.Run(new Dictionary<string, Tensor> { [resnet.FeedInputs.Single().Name] = images }, ["ReLU347_Output_0"]);
+        Assert.Equal(inner.ToArray<float>(), values["ReLU347_Output_0"].ToArray<float>());
+        Assert.Equal(whole, resnet.Run(new Dictionary<string, Tensor> { ["ReLU347_Output_0"] = inner }, [resnet.Outputs[0].Name]).Values.Single().ToArray<float>());
+    }
+
+    [Fact]
     public void ResNetPreprocessingMatchesOnnxRuntime()
     {
         // RGB → BGR (Split, Concat) and the mean image subtracted (Sub)
