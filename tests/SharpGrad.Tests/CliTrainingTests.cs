@@ -249,6 +249,23 @@ public class FinetuneCommandTests : TempDirectoryTest
         foreach (string key in new[] { "bow_logreg_accuracy", "scratch_transformer_accuracy", "frozen_head_accuracy", "lora_accuracy", "full_finetune_accuracy" })
             Assert.InRange(json.RootElement.GetProperty(key).GetDouble(), 0, 1);
         Assert.InRange(json.RootElement.GetProperty("lora_trainable_fraction").GetDouble(), 0.001, 0.02);
+
+        // --models: only the bag of words
+        output = new StringWriter();
+        Assert.Equal(0, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 2, MaxLength: 16, Models: new HashSet<string> { "bow" }), output, error));
+        using var only = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
+        Assert.Equal(["train_verses", "test_verses", "bow_logreg_accuracy"], only.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void TheMiniLmCaseNamesABadModelOrLearningRate()
+    {
+        var error = new StringWriter();
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(Models: new HashSet<string> { "full", "gpt" }), TextWriter.Null, error));
+        Assert.Contains("unknown model \"gpt\"", error.ToString());
+        Assert.Contains("bow, scratch, frozen, lora, full", error.ToString());
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(LoraLearningRate: 0), TextWriter.Null, error));
+        Assert.Contains("--lora-lr must be positive", error.ToString());
     }
 }
 
