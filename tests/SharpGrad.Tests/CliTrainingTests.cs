@@ -255,6 +255,23 @@ public class FinetuneCommandTests : TempDirectoryTest
         Assert.Equal(0, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 2, MaxLength: 16, Models: new HashSet<string> { "bow" }), output, error));
         using var only = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
         Assert.Equal(["train_verses", "test_verses", "bow_logreg_accuracy"], only.RootElement.EnumerateObject().Select(p => p.Name));
+
+        // --lora-unfreeze: LayerNorms and biases train along with the adapters (as PEFT's bias="all"): the embeddings'
+        // LayerNorm (2 × 384), and in each of 6 layers two LayerNorms (4 × 384), the biases of query, key, value and the
+        // attention output (4 × 384), of the intermediate layer (1,536) and of the output layer (384); and the pooler's bias
+        // (384; the pooler is in the graph, though the hidden states the classifier reads do not pass through it)
+        long Trainable(string[]? unfreeze)
+        {
+            var text = new StringWriter();
+            Assert.Equal(0, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 1, MaxLength: 16,
+                Models: new HashSet<string> { "lora" }, LoraUnfreeze: unfreeze), text, error));
+            Assert.Contains(unfreeze is null ? "(all linear layers; r 8)" : "(all linear layers + *LayerNorm*, *bias; r 8)", text.ToString());
+            using var lora = System.Text.Json.JsonDocument.Parse(text.ToString().TrimEnd().Split('\n')[^1]);
+            return (long)lora.RootElement.GetProperty("lora_trainable_parameters").GetDouble();
+        }
+        long adaptersAndHead = Trainable(null);
+        Assert.Equal(6 * 8 * ((384 + 384) * 4 + (384 + 1536) * 2) + 384 * 8 + 8, adaptersAndHead);
+        Assert.Equal(adaptersAndHead + 2 * 384 + 6 * (4 * 384 + 4 * 384 + 1536 + 384) + 384, Trainable(["*LayerNorm*", "*bias"]));
     }
 
     [Fact]
@@ -266,6 +283,10 @@ public class FinetuneCommandTests : TempDirectoryTest
         Assert.Contains("bow, scratch, frozen, lora, full", error.ToString());
         Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(LoraLearningRate: 0), TextWriter.Null, error));
         Assert.Contains("--lora-lr must be positive", error.ToString());
+        if (!File.Exists(SharpGrad.Data.Text.KingJamesBible.BibleProgram)) return;
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 1, MaxLength: 16,
+            Models: new HashSet<string> { "lora" }, LoraUnfreeze: ["*layernorm_typo*"]), TextWriter.Null, error));
+        Assert.Contains("no parameter name matches \"*layernorm_typo*\"", error.ToString());
     }
 }
 

@@ -36,14 +36,16 @@ public static class FinetuneCommand
         var loraAlpha = new Option<double>("--lora-alpha") { Description = "minilm-kjv: LoRA's alpha (updates scaled by alpha / r).", DefaultValueFactory = _ => Text.LoraAlpha };
         var loraTargets = new Option<string?>("--lora-targets") { Description = "minilm-kjv: the layers LoRA adapts, comma-separated name patterns (e.g. query,value; default: every linear layer)." };
         var loraLr = new Option<double>("--lora-lr") { Description = "minilm-kjv: learning rate of the LoRA adapters and the head.", DefaultValueFactory = _ => Text.LoraLearningRate };
+        var loraUnfreeze = new Option<string?>("--lora-unfreeze") { Description = "minilm-kjv: base parameters trained with the LoRA adapters, comma-separated name patterns (e.g. *LayerNorm*,*bias; default: none)." };
         var lr = new Option<double>("--lr") { Description = "minilm-kjv: learning rate of full fine-tuning.", DefaultValueFactory = _ => Text.FullLearningRate };
         var command = new Command("finetune", "Fine-tune a pretrained model on a small data set and compare it with training from scratch.")
-            { name, trainSize, testSize, epochs, fineTuneEpochs, fineTuneLr, steps, maxLength, seed, data, model, models, loraRank, loraAlpha, loraTargets, loraLr, lr };
+            { name, trainSize, testSize, epochs, fineTuneEpochs, fineTuneLr, steps, maxLength, seed, data, model, models, loraRank, loraAlpha, loraTargets, loraLr, loraUnfreeze, lr };
         static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         command.SetAction(parse => parse.GetValue(name) == "minilm-kjv"
             ? RunText(new MiniLmKjvOptions(parse.GetValue(trainSize) ?? Text.TrainSize, parse.GetValue(testSize) ?? Text.TestSize, parse.GetValue(steps),
                     parse.GetValue(maxLength), parse.GetValue(seed), List(parse.GetValue(models))?.ToHashSet(), parse.GetValue(loraRank),
-                    parse.GetValue(loraAlpha), List(parse.GetValue(loraTargets)), parse.GetValue(loraLr), parse.GetValue(lr)), Console.Out, Console.Error)
+                    parse.GetValue(loraAlpha), List(parse.GetValue(loraTargets)), parse.GetValue(loraLr), parse.GetValue(lr),
+                    List(parse.GetValue(loraUnfreeze))), Console.Out, Console.Error)
             : Run(parse.GetValue(name)!, new ResNetFmnistOptions(parse.GetValue(trainSize) ?? Images.TrainSize, parse.GetValue(testSize) ?? Images.TestSize,
                 parse.GetValue(epochs), parse.GetValue(fineTuneEpochs), parse.GetValue(fineTuneLr), parse.GetValue(seed), parse.GetValue(data), parse.GetValue(model)),
                 Console.Out, Console.Error));

@@ -59,14 +59,19 @@ internal static class MiniLmKjvCase
         if (Wanted("lora"))
         {
             double loraFraction = 0;
-            string targets = options.LoraTargets is null ? "all linear layers" : string.Join(", ", options.LoraTargets);
+            long loraTrainable = 0;
+            string targets = (options.LoraTargets is null ? "all linear layers" : string.Join(", ", options.LoraTargets))
+                + (options.LoraUnfreeze is { Length: > 0 } also ? " + " + string.Join(", ", also) : "");
             results["lora_accuracy"] = Measure(log, $"MiniLM + LoRA ({targets}; r {options.LoraRank})", () =>
             {
                 var encoder = new MiniLmClassifier(model(), new Generator(seed + 3));
                 LoRA.Apply(encoder.Encoder, rank: options.LoraRank, alpha: options.LoraAlpha, targets: options.LoraTargets, generator: new Generator(seed + 4));
-                loraFraction = (double)encoder.ParameterCount(trainableOnly: true) / encoder.ParameterCount();
+                if (options.LoraUnfreeze is { Length: > 0 } unfrozen) encoder.Encoder.Unfreeze(unfrozen); // as PEFT's bias="all" / modules_to_save
+                loraTrainable = encoder.ParameterCount(trainableOnly: true);
+                loraFraction = (double)loraTrainable / encoder.ParameterCount();
                 return TrainAndScore(encoder, encoder.Parameters(), options.LoraLearningRate, steps, trainIds, trainMask, trainY, testIds, testMask, testY, seed);
             });
+            results["lora_trainable_parameters"] = loraTrainable;
             results["lora_trainable_fraction"] = loraFraction;
         }
         // full fine-tuning
@@ -275,7 +280,8 @@ internal static class MiniLmKjvCase
 /// <param name="LoraAlpha">LoRA's α (the update is scaled by α / r).</param>
 /// <param name="LoraTargets">The layers LoRA adapts, as <see cref="LoRA.Apply"/> takes them; null: every linear layer of the encoder.</param>
 /// <param name="LoraLearningRate">AdamW's learning rate for the adapters and the head.</param>
+/// <param name="LoraUnfreeze">Base parameters trained along with the adapters, as name patterns (<c>*LayerNorm*</c>, <c>*bias</c>); null: none.</param>
 /// <param name="FullLearningRate">AdamW's learning rate for full fine-tuning.</param>
 public sealed record MiniLmKjvOptions(int TrainSize = 4000, int TestSize = 2000, int Steps = 250, int MaxLength = 48, ulong Seed = 0,
     IReadOnlySet<string>? Models = null, int LoraRank = 8, double LoraAlpha = 16, string[]? LoraTargets = null,
-    double LoraLearningRate = 1e-3, double FullLearningRate = 5e-5);
+    double LoraLearningRate = 1e-3, double FullLearningRate = 5e-5, string[]? LoraUnfreeze = null);
