@@ -256,6 +256,20 @@ public class FinetuneCommandTests : TempDirectoryTest
         using var only = System.Text.Json.JsonDocument.Parse(output.ToString().TrimEnd().Split('\n')[^1]);
         Assert.Equal(["train_verses", "test_verses", "bow_logreg_accuracy"], only.RootElement.EnumerateObject().Select(p => p.Name));
 
+        // --seeds: one run per seed (the same as --seed), then the mean and the sample standard deviation
+        var seeded = new StringWriter();
+        Assert.Equal(0, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 2, MaxLength: 16, Models: new HashSet<string> { "bow" }),
+            seeded, error, ["0", "1"]));
+        string[] lines = seeded.ToString().TrimEnd().Split('\n');
+        Assert.Equal("seed 0: " + output.ToString().TrimEnd().Split('\n')[^1], lines.Single(l => l.StartsWith("seed 0: ", StringComparison.Ordinal)));
+        double Bow(string line) => System.Text.Json.JsonDocument.Parse(line[line.IndexOf('{')..]).RootElement.GetProperty("bow_logreg_accuracy").GetDouble();
+        double a = Bow(lines.Single(l => l.StartsWith("seed 0: ", StringComparison.Ordinal))), b = Bow(lines.Single(l => l.StartsWith("seed 1: ", StringComparison.Ordinal)));
+        using var summary = System.Text.Json.JsonDocument.Parse(lines[^1]);
+        Assert.Equal(2, summary.RootElement.GetProperty("seeds").GetDouble());
+        Assert.Equal((a + b) / 2, summary.RootElement.GetProperty("bow_logreg_accuracy").GetDouble(), 12);
+        Assert.Equal(Math.Abs(a - b) / Math.Sqrt(2), summary.RootElement.GetProperty("bow_logreg_accuracy_std").GetDouble(), 12);
+        Assert.Contains("over seeds 0, 1", seeded.ToString());
+
         // --lora-unfreeze: LayerNorms and biases train along with the adapters (as PEFT's bias="all"): the embeddings'
         // LayerNorm (2 × 384), and in each of 6 layers two LayerNorms (4 × 384), the biases of query, key, value and the
         // attention output (4 × 384), of the intermediate layer (1,536) and of the output layer (384); and the pooler's bias
@@ -283,6 +297,10 @@ public class FinetuneCommandTests : TempDirectoryTest
         Assert.Contains("bow, scratch, frozen, lora, full", error.ToString());
         Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(LoraLearningRate: 0), TextWriter.Null, error));
         Assert.Contains("--lora-lr must be positive", error.ToString());
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(), TextWriter.Null, error, ["0", "x1"]));
+        Assert.Contains("\"x1\" is not one", error.ToString());
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(), TextWriter.Null, error, ["3", "3"]));
+        Assert.Contains("each once", error.ToString());
         if (!File.Exists(SharpGrad.Data.Text.KingJamesBible.BibleProgram)) return;
         Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 1, MaxLength: 16,
             Models: new HashSet<string> { "lora" }, LoraUnfreeze: ["*layernorm_typo*"]), TextWriter.Null, error));

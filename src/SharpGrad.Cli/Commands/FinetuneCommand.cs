@@ -37,35 +37,52 @@ public static class FinetuneCommand
         var loraTargets = new Option<string?>("--lora-targets") { Description = "minilm-kjv: the layers LoRA adapts, comma-separated name patterns (e.g. query,value; default: every linear layer)." };
         var loraLr = new Option<double>("--lora-lr") { Description = "minilm-kjv: learning rate of the LoRA adapters and the head.", DefaultValueFactory = _ => Text.LoraLearningRate };
         var loraUnfreeze = new Option<string?>("--lora-unfreeze") { Description = "minilm-kjv: base parameters trained with the LoRA adapters, comma-separated name patterns (e.g. *LayerNorm*,*bias; default: none)." };
+        var seeds = new Option<string?>("--seeds") { Description = "minilm-kjv: several seeds, comma-separated (e.g. 0,1,2): the whole comparison once per seed, then each accuracy's mean and standard deviation (overrides --seed)." };
         var lr = new Option<double>("--lr") { Description = "minilm-kjv: learning rate of full fine-tuning.", DefaultValueFactory = _ => Text.FullLearningRate };
         var command = new Command("finetune", "Fine-tune a pretrained model on a small data set and compare it with training from scratch.")
-            { name, trainSize, testSize, epochs, fineTuneEpochs, fineTuneLr, steps, maxLength, seed, data, model, models, loraRank, loraAlpha, loraTargets, loraLr, loraUnfreeze, lr };
+            { name, trainSize, testSize, epochs, fineTuneEpochs, fineTuneLr, steps, maxLength, seed, data, model, models, loraRank, loraAlpha, loraTargets, loraLr, loraUnfreeze, lr, seeds };
         static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         command.SetAction(parse => parse.GetValue(name) == "minilm-kjv"
             ? RunText(new MiniLmKjvOptions(parse.GetValue(trainSize) ?? Text.TrainSize, parse.GetValue(testSize) ?? Text.TestSize, parse.GetValue(steps),
                     parse.GetValue(maxLength), parse.GetValue(seed), List(parse.GetValue(models))?.ToHashSet(), parse.GetValue(loraRank),
                     parse.GetValue(loraAlpha), List(parse.GetValue(loraTargets)), parse.GetValue(loraLr), parse.GetValue(lr),
-                    List(parse.GetValue(loraUnfreeze))), Console.Out, Console.Error)
+                    List(parse.GetValue(loraUnfreeze))), Console.Out, Console.Error, List(parse.GetValue(seeds)))
             : Run(parse.GetValue(name)!, new ResNetFmnistOptions(parse.GetValue(trainSize) ?? Images.TrainSize, parse.GetValue(testSize) ?? Images.TestSize,
                 parse.GetValue(epochs), parse.GetValue(fineTuneEpochs), parse.GetValue(fineTuneLr), parse.GetValue(seed), parse.GetValue(data), parse.GetValue(model)),
                 Console.Out, Console.Error));
         return command;
     }
 
-    /// <summary>Runs the text case study (minilm-kjv); returns the exit code.</summary>
-    public static int RunText(MiniLmKjvOptions options, TextWriter output, TextWriter error) =>
+    /// <summary>
+    /// Runs the text case study (minilm-kjv), once, or once per seed of <paramref name="seeds"/> (decimal numbers) followed by
+    /// each figure's mean and sample standard deviation; returns the exit code.
+    /// </summary>
+    public static int RunText(MiniLmKjvOptions options, TextWriter output, TextWriter error, IReadOnlyList<string>? seeds = null) =>
         CliErrors.Guard(error, () =>
         {
+            ulong[] seedList = (seeds ?? [options.Seed.ToString(CultureInfo.InvariantCulture)]).Select(text =>
+                ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) ? value
+                    : throw new ArgumentException($"finetune minilm-kjv: --seeds takes whole numbers, comma-separated; \"{text}\" is not one.")).ToArray();
+            if (seedList.Length == 0 || seedList.Distinct().Count() != seedList.Length)
+                throw new ArgumentException("finetune minilm-kjv: --seeds needs at least one seed, each once.");
             if (options.TrainSize < 16 || options.TestSize < 1 || options.Steps < 1 || options.MaxLength < 4)
                 throw new ArgumentException("finetune minilm-kjv: --train-size must be at least 16, --test-size and --steps at least 1, --max-length at least 4.");
             if (options.Models?.FirstOrDefault(m => !MiniLmKjvCase.Models.Contains(m)) is { } unknown)
                 throw new ArgumentException($"finetune minilm-kjv: unknown model \"{unknown}\" in --models; the models are {string.Join(", ", MiniLmKjvCase.Models)}.");
             if (!(options.LoraLearningRate > 0) || !(options.FullLearningRate > 0))
                 throw new ArgumentException("finetune minilm-kjv: --lr and --lora-lr must be positive.");
-            var metrics = MiniLmKjvCase.Run(options, output);
-            output.WriteLine("{" + string.Join(",", metrics.Select(kv => $"\"{kv.Key}\":{kv.Value.ToString("R", CultureInfo.InvariantCulture)}")) + "}");
+            var runs = new List<Dictionary<string, double>>();
+            foreach (ulong seed in seedList)
+            {
+                runs.Add(MiniLmKjvCase.Run(options with { Seed = seed }, output));
+                if (seedList.Length > 1) output.WriteLine($"seed {seed}: " + Json(runs[^1]));
+            }
+            output.WriteLine(Json(runs.Count == 1 ? runs[0] : MiniLmKjvCase.Summarize(runs, seedList, output)));
             return 0;
         });
+
+    private static string Json(IEnumerable<KeyValuePair<string, double>> metrics) =>
+        "{" + string.Join(",", metrics.Select(kv => $"\"{kv.Key}\":{kv.Value.ToString("R", CultureInfo.InvariantCulture)}")) + "}";
 
     /// <summary>Runs the image case study (<paramref name="name"/> must be resnet18-fmnist); returns the exit code.</summary>
     public static int Run(string name, ResNetFmnistOptions options, TextWriter output, TextWriter error) =>

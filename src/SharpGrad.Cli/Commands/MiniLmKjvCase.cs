@@ -83,6 +83,27 @@ internal static class MiniLmKjvCase
         return results;
     }
 
+    /// <summary>
+    /// The runs of several seeds in one: every figure's mean, and for the accuracies also the sample standard deviation
+    /// (key <c>…_std</c>); each accuracy's mean, deviation, lowest and highest are written to the log.
+    /// </summary>
+    public static Dictionary<string, double> Summarize(IReadOnlyList<Dictionary<string, double>> runs, IReadOnlyList<ulong> seeds, TextWriter log)
+    {
+        log.WriteLine($"over seeds {string.Join(", ", seeds)}: mean ± standard deviation (lowest – highest)");
+        var summary = new Dictionary<string, double> { ["seeds"] = runs.Count };
+        foreach (string key in runs[0].Keys)
+        {
+            double[] values = runs.Select(r => r[key]).ToArray();
+            double mean = values.Average();
+            summary[key] = mean;
+            if (!key.EndsWith("_accuracy", StringComparison.Ordinal)) continue;
+            double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+            summary[key + "_std"] = std;
+            log.WriteLine(FormattableString.Invariant($"  {key,-30} {mean:F4} ± {std:F4} ({values.Min():F4} – {values.Max():F4})"));
+        }
+        return summary;
+    }
+
     private static double Measure(TextWriter log, string what, Func<double> run)
     {
         var clock = Stopwatch.StartNew();
@@ -282,6 +303,6 @@ internal static class MiniLmKjvCase
 /// <param name="LoraLearningRate">AdamW's learning rate for the adapters and the head.</param>
 /// <param name="LoraUnfreeze">Base parameters trained along with the adapters, as name patterns (<c>*LayerNorm*</c>, <c>*bias</c>); null: none.</param>
 /// <param name="FullLearningRate">AdamW's learning rate for full fine-tuning.</param>
-public sealed record MiniLmKjvOptions(int TrainSize = 4000, int TestSize = 2000, int Steps = 250, int MaxLength = 48, ulong Seed = 0,
+public sealed record MiniLmKjvOptions(int TrainSize = 4000, int TestSize = 2000, int Steps = 500, int MaxLength = 48, ulong Seed = 0,
     IReadOnlySet<string>? Models = null, int LoraRank = 8, double LoraAlpha = 16, string[]? LoraTargets = null,
-    double LoraLearningRate = 1e-3, double FullLearningRate = 5e-5, string[]? LoraUnfreeze = null);
+    double LoraLearningRate = 2e-3, double FullLearningRate = 1e-4, string[]? LoraUnfreeze = null);
