@@ -302,9 +302,13 @@ public class FinetuneCommandTests : TempDirectoryTest
         Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(), TextWriter.Null, error, ["3", "3"]));
         Assert.Contains("each once", error.ToString());
         if (!File.Exists(SharpGrad.Data.Text.KingJamesBible.BibleProgram)) return;
-        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 1, MaxLength: 16,
-            Models: new HashSet<string> { "lora" }, LoraUnfreeze: ["*layernorm_typo*"]), TextWriter.Null, error));
+        // a typo in the LoRA settings is reported before any model trains
+        var log = new StringWriter();
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 1, MaxLength: 16, LoraUnfreeze: ["*layernorm_typo*"]), log, error));
         Assert.Contains("no parameter name matches \"*layernorm_typo*\"", error.ToString());
+        Assert.Equal(1, FinetuneCommand.RunText(new MiniLmKjvOptions(TrainSize: 32, TestSize: 16, Steps: 1, MaxLength: 16, LoraTargets: ["qurey"]), log, error));
+        Assert.Contains("no linear layer matches \"qurey\"", error.ToString());
+        Assert.DoesNotContain("test accuracy", log.ToString());
     }
 }
 

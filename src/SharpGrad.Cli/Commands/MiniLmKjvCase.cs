@@ -27,6 +27,12 @@ internal static class MiniLmKjvCase
         var (trainSize, testSize, steps, maxLength, seed) = (options.TrainSize, options.TestSize, options.Steps, options.MaxLength, options.Seed);
         bool Wanted(string model) => options.Models is null || options.Models.Contains(model);
         var (model, vocab) = LoadMiniLm();
+        if (Wanted("lora")) // a typo in the LoRA targets or the unfrozen names fails now, not after the other models have trained
+        {
+            var probe = model();
+            LoRA.Apply(probe, rank: options.LoraRank, alpha: options.LoraAlpha, targets: options.LoraTargets, generator: new Generator(0));
+            if (options.LoraUnfreeze is { Length: > 0 } names) probe.Unfreeze(names);
+        }
         var tokenizer = WordPieceTokenizer.FromVocab(vocab);
         var verses = BibleVerses.Load();
         var (trainAll, testAll) = BibleVerses.SplitByChapter(verses, 0.2, seed);
