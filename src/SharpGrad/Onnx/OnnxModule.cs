@@ -205,17 +205,16 @@ public sealed class OnnxModule : Module
     {
         ArgumentNullException.ThrowIfNull(at);
         if (!Producers.ContainsKey(at)) throw new ArgumentException($"OnnxModule.SplitAt: the graph has no inner value \"{at}\".", nameof(at));
-        var noValues = new Dictionary<string, Tensor>(_initializers, StringComparer.Ordinal);
-        var bottomNodes = NodesFor([at], noValues, inputsKnown: true);
+        var bottomNodes = NodesFor([at], _initializers, inputsKnown: true);
         var cut = new Dictionary<string, Tensor>(_initializers, StringComparer.Ordinal) { [at] = Tensor.Zeros([1]) };
         var topNodes = NodesFor(_graph.Outputs.Select(o => o.Name), cut, inputsKnown: true);
         var topMade = topNodes.SelectMany(n => n.Outputs).ToHashSet(StringComparer.Ordinal);
         foreach (var input in topNodes.SelectMany(n => n.Inputs))
             if (input.Length > 0 && input != at && !_initializers.ContainsKey(input) && !topMade.Contains(input))
                 throw new ArgumentException($"OnnxModule.SplitAt: \"{at}\" is not a clean cut: the top also reads \"{input}\".", nameof(at));
-        long?[]? shape = null;
-        var bottom = Subgraph(bottomNodes, _graph.Inputs.Where(i => !_graph.Initializers.ContainsKey(i.Name)).ToList(), [new OnnxValueInfo(at, OnnxGraph.Float, shape)]);
-        var top = Subgraph(topNodes, [new OnnxValueInfo(at, OnnxGraph.Float, shape)], _graph.Outputs);
+        var cutValue = new OnnxValueInfo(at, OnnxGraph.Float, null); // its shape is left unknown
+        var bottom = Subgraph(bottomNodes, _graph.Inputs.Where(i => !_graph.Initializers.ContainsKey(i.Name)).ToList(), [cutValue]);
+        var top = Subgraph(topNodes, [cutValue], _graph.Outputs);
         return (new OnnxModule(bottom), new OnnxModule(top));
     }
 

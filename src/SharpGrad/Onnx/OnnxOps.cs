@@ -155,7 +155,6 @@ internal static class OnnxOps
         bool sameW = Out(x.Shape[3], p.Left, p.Left, kernel[1], strides[1], dilations[1]) == Out(x.Shape[3], p.Left, p.Right, kernel[1], strides[1], dilations[1]);
         if (sameH && sameW) return (x, new Size2d(p.Top, p.Left));
         int h = Math.Min(p.Top, p.Bottom), w = Math.Min(p.Left, p.Right);
-        if (p.Top == p.Bottom && p.Left == p.Right) return (x, new Size2d(h, w));
         Tensor padded = PadSide(PadSide(x, 2, p.Top - h, p.Bottom - h, value), 3, p.Left - w, p.Right - w, value);
         return (padded, new Size2d(h, w));
     }
